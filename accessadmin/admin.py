@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AccessRight, AuditEvent, Org, Role, User
+
+
+@admin.register(Org)
+class OrgAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "enforcement_mode", "basic_auth_enabled", "created_at")
+    search_fields = ("code", "name")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "org", "email", "is_active", "is_staff")
+    list_filter = ("org", "is_active", "is_staff")
+    list_select_related = ("org",)
+    fieldsets = BaseUserAdmin.fieldsets + (("Organization", {"fields": ("org", "roles")}),)
+    filter_horizontal = ("roles", "groups", "user_permissions")
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "org")
+    list_filter = ("org",)
+    list_select_related = ("org",)
+    search_fields = ("code", "name")
+    filter_horizontal = ("access_rights",)
+
+
+@admin.register(AccessRight)
+class AccessRightAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "type", "org")
+    list_filter = ("type", "org")
+    list_select_related = ("org",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "org", "actor_repr", "action", "target_repr")
+    list_filter = ("org", "action")
+    list_select_related = ("org",)
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,26 @@
+from functools import cached_property
+
+from ..errors import InvalidInput
+from ..tenancy import current_org
+
+
+class OrgScopedMixin:
+    """Gives an API view `self.org`, the org the caller acts in.
+
+    Staff without an org of their own name one with the `X-Org` header.
+    """
+
+    @cached_property
+    def org(self):
+        org = current_org(self.request)
+        if org is None:
+            raise InvalidInput("Choose an organization with the X-Org header.", code="org_required")
+        return org
+
+
+def parse_bool(value) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}

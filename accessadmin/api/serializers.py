@@ -1,0 +1,103 @@
+"""Input serializers check shape; output is built by plain functions (no N+1: callers prefetch)."""
+
+from rest_framework import serializers
+
+from .. import policies
+from ..identity import access_right_codes
+
+
+class AccessRightRefField(serializers.Field):
+    """Accepts an access right or role reference as "ar10" or {"id": "ar10"}."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("id") or data.get("repositoryId")
+        if not isinstance(data, str) or not data.strip():
+            raise serializers.ValidationError("Expected an id or an object with an id.")
+        return data.strip()
+
+    def to_representation(self, value):
+        return value
+
+
+class LoginInput(serializers.Serializer):
+    grant_type = serializers.CharField()
+    username = serializers.CharField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class UserCreateInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(trim_whitespace=False, write_only=True)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    first_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+    roles = serializers.ListField(child=AccessRightRefField(), required=False, default=list)
+
+
+class UserUpdateInput(serializers.Serializer):
+    password = serializers.CharField(trim_whitespace=False, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    is_active = serializers.BooleanField(required=False)
+    roles = serializers.ListField(child=AccessRightRefField(), required=False)
+
+
+class RoleInput(serializers.Serializer):
+    id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    name = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    accessRights = serializers.ListField(child=AccessRightRefField(), required=False)
+
+
+class AccessRightInput(serializers.Serializer):
+    id = serializers.CharField(required=False, max_length=100)
+    name = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=["generic", "privilege"], required=False, default="generic")
+
+
+def user_payload(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_active": user.is_active,
+        "roles": [r.code for r in user.roles.all()],
+        "last_login": user.last_login,
+        "date_joined": user.date_joined,
+    }
+
+
+def access_right_payload(ar) -> dict:
+    return {"id": ar.code, "repositoryId": ar.code, "name": ar.name, "description": ar.description,
+            "type": ar.type, "builtIn": ar.is_builtin}
+
+
+def role_payload(role) -> dict:
+    return {
+        "id": role.code,
+        "repositoryId": role.code,
+        "name": role.name,
+        "description": role.description,
+        "accessRights": [access_right_payload(ar) for ar in role.access_rights.all()],
+    }
+
+
+def me_payload(user, org) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_platform_staff": policies.is_platform_staff(user),
+        "org": {"code": org.code, "name": org.name} if org else None,
+        "roles": [{"id": r.code, "name": r.name} for r in user.roles.all()],
+        "access_rights": sorted(access_right_codes(user)),
+        "privileges": policies.privileges_of(user),
+    }

@@ -1,0 +1,169 @@
+"""Core API: login, me, users (/api/v1) and roles, access rights (/ccadmin/v1)."""
+
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..auth import authenticate_password
+from ..errors import AppError, InvalidInput
+from ..tenancy import current_org
+from .base import OrgScopedMixin, parse_bool
+from .pagination import OffsetLimit, PageNumberPagination
+from .permissions import CanManageIdentity
+from .serializers import (
+    AccessRightInput,
+    LoginInput,
+    RoleInput,
+    UserCreateInput,
+    UserUpdateInput,
+    access_right_payload,
+    me_payload,
+    role_payload,
+    user_payload,
+)
+
+
+def _valid(serializer_class, data, *, partial=False):
+    s = serializer_class(data=data, partial=partial)
+    s.is_valid(raise_exception=True)
+    return s.validated_data
+
+
+class LoginView(APIView):
+    """POST /ccadmin/v1/login: grant_type=password → a bearer token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        data = _valid(LoginInput, request.data)
+        if data["grant_type"] != "password":
+            raise InvalidInput("Only grant_type=password is supported.", code="unsupported_grant_type")
+        if not data["username"] or not data["password"]:
+            raise InvalidInput("username and password are required.", code="invalid_request")
+        user = authenticate_password(request, username=data["username"], password=data["password"])
+        key, ttl = services.token_issue(user=user)
+        response = Response({"access_token": key, "token_type": "bearer", "expires_in": ttl})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="accessadmin"'
+
+
+class LogoutView(APIView):
+    """POST /ccadmin/v1/logout: revokes the bearer token of the request."""
+
+    def post(self, request):
+        if isinstance(request.auth, str):
+            request.user.api_tokens.filter(key_digest=services._digest(request.auth)).delete()
+        return Response({"result": True})
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response(me_payload(request.user, current_org(request)))
+
+
+class UserListView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageIdentity]
+
+    def get(self, request):
+        qs = selectors.user_list(org=self.org, search=request.query_params.get("search", ""),
+                                 role=request.query_params.get("role", ""),
+                                 is_active=parse_bool(request.query_params.get("is_active")))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response([user_payload(u) for u in page])
+
+    def post(self, request):
+        data = _valid(UserCreateInput, request.data)
+        user = services.user_create(actor=request.user, org=self.org, **data)
+        return Response(user_payload(user), status=status.HTTP_201_CREATED)
+
+
+class UserDetailView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageIdentity]
+
+    def get(self, request, pk):
+        return Response(user_payload(selectors.user_get(org=self.org, pk=pk)))
+
+    def patch(self, request, pk):
+        user = selectors.user_get(org=self.org, pk=pk)
+        data = _valid(UserUpdateInput, request.data, partial=True)
+        user = services.user_update(actor=request.user, user=user, **data)
+        return Response(user_payload(user))
+
+
+class RoleListView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageIdentity]
+
+    def get(self, request):
+        paging = OffsetLimit(request)
+        rows, total = paging.page(selectors.role_list(org=self.org, search=request.query_params.get("q", "")))
+        return paging.response([role_payload(r) for r in rows], total, sort=[{"property": "name", "order": "asc"}])
+
+    def post(self, request):
+        data = _valid(RoleInput, request.data)
+        if "name" not in data:
+            raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
+        role = services.role_create(actor=request.user, org=self.org, name=data["name"],
+                                    code=data.get("id") or data.get("repositoryId") or None,
+                                    description=data.get("description", ""),
+                                    access_rights=data.get("accessRights", []))
+        role = selectors.role_get(org=self.org, code=role.code)
+        return Response(role_payload(role), status=status.HTTP_201_CREATED)
+
+
+class RoleDetailView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageIdentity]
+
+    def get(self, request, code):
+        return Response(role_payload(selectors.role_get(org=self.org, code=code)))
+
+    def put(self, request, code):
+        role = selectors.role_get(org=self.org, code=code)
+        data = _valid(RoleInput, request.data, partial=True)
+        services.role_update(actor=request.user, role=role, name=data.get("name"),
+                             description=data.get("description"), access_rights=data.get("accessRights"))
+        return Response(role_payload(selectors.role_get(org=self.org, code=code)))
+
+
+class AccessRightListView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageIdentity]
+
+    def get(self, request):
+        paging = OffsetLimit(request)
+        rows, total = paging.page(selectors.access_right_list(org=self.org, search=request.query_params.get("q", ""),
+                                                              type=request.query_params.get("type", "")))
+        return paging.response([access_right_payload(a) for a in rows], total,
+                               sort=[{"property": "id", "order": "asc"}])
+
+    def post(self, request):
+        data = _valid(AccessRightInput, request.data)
+        if data.get("type") == "privilege":
+            raise AppError("Privileges are built in; create a generic access right.", code="privilege_readonly",
+                           status=403)
+        if not data.get("id") or not data.get("name"):
+            raise InvalidInput("id and name are required.", code="invalid_request")
+        ar = services.access_right_create(actor=request.user, org=self.org, code=data["id"], name=data["name"],
+                                          description=data.get("description", ""))
+        return Response(access_right_payload(ar), status=status.HTTP_201_CREATED)
+
+
+class AccessRightDetailView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageIdentity]
+
+    def get(self, request, code):
+        return Response(access_right_payload(selectors.access_right_get(org=self.org, code=code)))
+
+    def put(self, request, code):
+        ar = selectors.access_right_get(org=self.org, code=code)
+        data = _valid(AccessRightInput, request.data, partial=True)
+        ar = services.access_right_update(actor=request.user, access_right=ar, name=data.get("name"),
+                                          description=data.get("description"))
+        return Response(access_right_payload(ar))

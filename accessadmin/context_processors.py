@@ -1,0 +1,47 @@
+"""The navigation of the base layout: sections of (label, url name, policy) shown to who may use them."""
+
+from django.urls import NoReverseMatch, reverse
+
+from . import policies
+
+NAV = [
+    ("Access control", [
+        # (label, url name, policy(user) -> bool); the access-groups and enforcement apps add theirs here.
+    ]),
+    ("Shopper data", [
+    ]),
+    ("Catalog", [
+    ]),
+    ("Administration", [
+        ("Users", "users:list", policies.can_manage_identity),
+        ("Roles", "roles:list", policies.can_manage_identity),
+        ("Access rights", "access-rights:list", policies.can_manage_identity),
+        ("Audit log", "audit-log", policies.can_view_audit),
+    ]),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    org = getattr(request, "org", None)
+    sections = []
+    current = request.path
+    for title, items in NAV:
+        links = []
+        for label, url_name, policy in items:
+            if not policy(user):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            links.append({"label": label, "url": url, "active": current.startswith(url)})
+        if links:
+            sections.append({"title": title, "links": links})
+    return {
+        "nav_sections": sections,
+        "active_org": org if org else None,
+        "is_platform_staff": policies.is_platform_staff(user),
+    }

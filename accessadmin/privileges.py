@@ -1,0 +1,33 @@
+"""Ids of the built-in access rights. Code refers to these names, never to the strings."""
+
+from enum import StrEnum
+
+
+class Privilege(StrEnum):
+    ADMIN = "ora.adminPrivilege"
+    CATALOG = "ora.catalogPrivilege"
+    CS_AGENT = "ora.csAgentPrivilege"
+    ACCESS_CONTROL = "accessControlPrivilege"
+
+
+PRIVILEGE_NAMES = {
+    Privilege.ADMIN: "Administrator",
+    Privilege.CATALOG: "Catalog",
+    Privilege.CS_AGENT: "CS Agent",
+    Privilege.ACCESS_CONTROL: "Access control",
+}
+
+PRIVILEGE_DESCRIPTIONS = {
+    Privilege.ADMIN: "Everything in the organization.",
+    Privilege.CATALOG: "Catalogs and price groups, limited by security criteria.",
+    Privilege.CS_AGENT: "Searching, viewing and editing shopper profiles.",
+    Privilege.ACCESS_CONTROL: "Access groups, stores, tills and API clients.",
+}
+
+# The role every new org gets for each privilege: (role id, role name, privilege).
+BUILTIN_ROLES = (
+    ("adminRole", "Administrator", Privilege.ADMIN),
+    ("catalogRole", "Catalog", Privilege.CATALOG),
+    ("csAgentRole", "CS Agent", Privilege.CS_AGENT),
+    ("accessControlRole", "Access control", Privilege.ACCESS_CONTROL),
+)

@@ -1,0 +1,70 @@
+"""Reads of the core, always scoped to one org."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from .models import AccessRight, AuditEvent, Org, Role, User
+from .tenancy import get_scoped_or_404, scope
+
+
+def user_list(*, org: Org, search: str = "", role: str = "", is_active: bool | None = None):
+    qs = scope(User.objects.all(), org).prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("name")))
+    if search:
+        qs = qs.filter(Q(username__icontains=search) | Q(email__icontains=search)
+                       | Q(first_name__icontains=search) | Q(last_name__icontains=search))
+    if role:
+        qs = qs.filter(roles__code=role)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    return qs.order_by("username")
+
+
+def user_get(*, org: Org, pk) -> User:
+    return get_scoped_or_404(User.objects.prefetch_related("roles"), org, pk=pk)
+
+
+def role_list(*, org: Org, search: str = ""):
+    qs = scope(Role.objects.all(), org).prefetch_related(
+        Prefetch("access_rights", queryset=AccessRight.objects.order_by("code"))
+    ).annotate(user_count=Count("users", distinct=True))
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
+    return qs.order_by("name")
+
+
+def role_get(*, org: Org, code: str) -> Role:
+    return get_scoped_or_404(Role.objects.prefetch_related("access_rights"), org, code=code)
+
+
+def access_right_list(*, org: Org, search: str = "", type: str = ""):
+    qs = AccessRight.objects.for_org(org) if org is not None else AccessRight.objects.none()
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    if type:
+        qs = qs.filter(type=type)
+    return qs.order_by("type", "code")
+
+
+def access_right_get(*, org: Org, code: str) -> AccessRight:
+    """Returns a built-in access right or one of `org`'s; 404 otherwise."""
+    ar = access_right_list(org=org).filter(code=code).first()
+    if ar is None:
+        raise Http404("Not found.")
+    return ar
+
+
+def audit_list(*, org: Org, target_type: str = "", target_id: str = ""):
+    qs = scope(AuditEvent.objects.select_related("actor"), org)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id:
+        qs = qs.filter(target_id=str(target_id))
+    return qs
+
+
+def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
+    """Returns (label, count, url name) for the core's part of the dashboard."""
+    return [
+        ("Users", scope(User.objects.all(), org).count(), "users:list"),
+        ("Roles", scope(Role.objects.all(), org).count(), "roles:list"),
+    ]

@@ -1,0 +1,283 @@
+"""Writes of the core: orgs, users, roles, access rights, API tokens.
+
+Every function is keyword-only, checks its input (raising an AppError that
+changes nothing) and records an audit event in the same transaction.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import audit
+from .errors import Conflict, Forbidden, InvalidInput
+from .identity import forget
+from .models import AccessRight, ApiToken, Org, Role, User
+from .policies import can_edit_access_right, can_manage_identity
+from .privileges import BUILTIN_ROLES
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _check_id(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not ID_RE.match(value):
+        raise InvalidInput(
+            f"{what} id must be 1–100 letters, digits, dots, dashes or underscores.",
+            code="invalid_id", fields={"id": [f"Invalid {what.lower()} id."]},
+        )
+    return value
+
+
+def _check_name(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput("Name is required.", code="name_required", fields={"name": ["This field is required."]})
+    if len(value) > 200:
+        raise InvalidInput("Name is too long (200 characters at most).", code="name_too_long",
+                           fields={"name": ["At most 200 characters."]})
+    return value
+
+
+def _require_identity_admin(actor) -> None:
+    if not can_manage_identity(actor):
+        raise Forbidden("Only administrators manage users, roles and access rights.")
+
+
+# --- orgs -----------------------------------------------------------------
+
+@transaction.atomic
+def org_create(*, actor, code: str, name: str) -> Org:
+    """Returns a new org with one built-in role per privilege. Platform staff only."""
+    if actor is not None and not (actor.is_superuser and actor.org_id is None):
+        raise Forbidden("Only platform staff create organizations.")
+    code = (code or "").strip().lower()
+    if not re.match(r"^[a-z0-9][a-z0-9-]{0,49}$", code):
+        raise InvalidInput("Org code must be lowercase letters, digits and dashes.", code="invalid_code")
+    if Org.objects.filter(code=code).exists():
+        raise Conflict("An organization with this code exists.", code="duplicate_code")
+    org = Org.objects.create(code=code, name=_check_name(name))
+    privileges = {ar.code: ar for ar in AccessRight.objects.filter(org__isnull=True)}
+    for role_code, role_name, privilege in BUILTIN_ROLES:
+        role = Role.objects.create(org=org, code=role_code, name=role_name,
+                                   description=f"Holds the {role_name} privilege.")
+        role.access_rights.add(privileges[privilege])
+    audit.record(org=org, actor=actor, action="org.create", target=org, after={"code": code, "name": org.name})
+    return org
+
+
+# --- access rights --------------------------------------------------------
+
+def _access_right_state(ar: AccessRight) -> dict:
+    return {"id": ar.code, "name": ar.name, "description": ar.description, "type": ar.type}
+
+
+@transaction.atomic
+def access_right_create(*, actor, org: Org, code: str, name: str, description: str = "") -> AccessRight:
+    """Returns a new generic access right of `org`; its id may not shadow a built-in one."""
+    _require_identity_admin(actor)
+    code = _check_id(code, "Access right")
+    name = _check_name(name)
+    if AccessRight.objects.filter(code=code, org__isnull=True).exists() or \
+            AccessRight.objects.filter(code=code, org=org).exists():
+        raise Conflict(f"An access right with id {code!r} exists.", code="duplicate_id",
+                       fields={"id": ["This id is taken."]})
+    ar = AccessRight.objects.create(org=org, code=code, name=name, description=description or "",
+                                    type=AccessRight.Type.GENERIC)
+    audit.record(org=org, actor=actor, action="access_right.create", target=ar, after=_access_right_state(ar))
+    return ar
+
+
+@transaction.atomic
+def access_right_update(*, actor, access_right: AccessRight, name: str | None = None,
+                        description: str | None = None) -> AccessRight:
+    """Returns the access right with a new name and/or description. Built-in ones are read-only."""
+    if not can_edit_access_right(actor, access_right):
+        raise Forbidden("Built-in privileges cannot be changed.", code="builtin_readonly")
+    ar = AccessRight.objects.select_for_update().get(pk=access_right.pk)
+    before = _access_right_state(ar)
+    if name is not None:
+        ar.name = _check_name(name)
+    if description is not None:
+        ar.description = description
+    ar.save()
+    audit.record(org=ar.org, actor=actor, action="access_right.update", target=ar, before=before,
+                 after=_access_right_state(ar))
+    return ar
+
+
+def _resolve_access_rights(org: Org, codes) -> list[AccessRight]:
+    codes = list(dict.fromkeys(codes or []))
+    found = {ar.code: ar for ar in AccessRight.objects.for_org(org).filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput(f"Unknown access right: {', '.join(missing)}.", code="unknown_access_right",
+                           fields={"accessRights": [f"Unknown: {', '.join(missing)}"]})
+    return [found[c] for c in codes]
+
+
+# --- roles ----------------------------------------------------------------
+
+def role_state(role: Role) -> dict:
+    return {"id": role.code, "name": role.name, "description": role.description,
+            "accessRights": sorted(ar.code for ar in role.access_rights.all())}
+
+
+@transaction.atomic
+def role_create(*, actor, org: Org, name: str, code: str | None = None, description: str = "",
+                access_rights: list[str] | None = None) -> Role:
+    """Returns a new role of `org` holding the named access rights (ids)."""
+    _require_identity_admin(actor)
+    name = _check_name(name)
+    if code:
+        code = _check_id(code, "Role")
+    else:
+        base = re.sub(r"[^A-Za-z0-9]+", "", name)[:60] or "role"
+        code = base[0].lower() + base[1:] + "Role"
+        n = 2
+        while Role.objects.filter(org=org, code=code).exists():
+            code = f"{base[0].lower() + base[1:]}Role{n}"
+            n += 1
+    if Role.objects.filter(org=org, code=code).exists():
+        raise Conflict(f"A role with id {code!r} exists.", code="duplicate_id", fields={"id": ["This id is taken."]})
+    if Role.objects.filter(org=org, name__iexact=name).exists():
+        raise Conflict(f"A role named {name!r} exists.", code="duplicate_name",
+                       fields={"name": ["This name is taken."]})
+    rights = _resolve_access_rights(org, access_rights)
+    role = Role.objects.create(org=org, code=code, name=name, description=description or "")
+    role.access_rights.set(rights)
+    audit.record(org=org, actor=actor, action="role.create", target=role, after=role_state(role))
+    return role
+
+
+@transaction.atomic
+def role_update(*, actor, role: Role, name: str | None = None, description: str | None = None,
+                access_rights: list[str] | None = None) -> Role:
+    """Returns the role with the given fields changed; `access_rights` replaces the whole set."""
+    _require_identity_admin(actor)
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    before = role_state(role)
+    if name is not None:
+        name = _check_name(name)
+        if Role.objects.filter(org=role.org_id, name__iexact=name).exclude(pk=role.pk).exists():
+            raise Conflict(f"A role named {name!r} exists.", code="duplicate_name",
+                           fields={"name": ["This name is taken."]})
+        role.name = name
+    if description is not None:
+        role.description = description
+    role.save()
+    if access_rights is not None:
+        role.access_rights.set(_resolve_access_rights(role.org, access_rights))
+    after = role_state(role)
+    audit.record(org=role.org, actor=actor, action="role.update", target=role, before=before, after=after)
+    return role
+
+
+# --- users ----------------------------------------------------------------
+
+def user_state(user: User) -> dict:
+    return {"username": user.username, "email": user.email, "first_name": user.first_name,
+            "last_name": user.last_name, "is_active": user.is_active,
+            "roles": sorted(r.code for r in user.roles.all())}
+
+
+def _resolve_roles(org: Org, codes) -> list[Role]:
+    codes = list(dict.fromkeys(codes or []))
+    found = {r.code: r for r in Role.objects.filter(org=org, code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput(f"Unknown role: {', '.join(missing)}.", code="unknown_role",
+                           fields={"roles": [f"Unknown: {', '.join(missing)}"]})
+    return [found[c] for c in codes]
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise InvalidInput(" ".join(e.messages), code="weak_password", fields={"password": e.messages}) from None
+
+
+@transaction.atomic
+def user_create(*, actor, org: Org, username: str, password: str, email: str = "", first_name: str = "",
+                last_name: str = "", roles: list[str] | None = None, validate: bool = True) -> User:
+    """Returns a new active user of `org` with the given roles (ids)."""
+    if actor is not None:
+        _require_identity_admin(actor)
+    username = (username or "").strip()
+    if not re.match(r"^[\w.@+-]{1,150}$", username):
+        raise InvalidInput("Username must be 1–150 letters, digits or @.+-_ characters.", code="invalid_username",
+                           fields={"username": ["Invalid username."]})
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("This username is taken.", code="duplicate_username",
+                       fields={"username": ["This username is taken."]})
+    user = User(org=org, username=username, email=email or "", first_name=first_name or "",
+                last_name=last_name or "")
+    if validate:
+        _check_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise Conflict("This username is taken.", code="duplicate_username") from None
+    user.roles.set(_resolve_roles(org, roles))
+    audit.record(org=org, actor=actor, action="user.create", target=user, after=user_state(user))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, email: str | None = None, first_name: str | None = None,
+                last_name: str | None = None, is_active: bool | None = None, roles: list[str] | None = None,
+                password: str | None = None) -> User:
+    """Returns the user with the given fields changed; `roles` replaces the whole set."""
+    _require_identity_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = user_state(user)
+    if is_active is False and user.pk == actor.pk:
+        raise InvalidInput("You cannot deactivate yourself.", code="cannot_deactivate_self")
+    for field, value in (("email", email), ("first_name", first_name), ("last_name", last_name),
+                         ("is_active", is_active)):
+        if value is not None:
+            setattr(user, field, value)
+    if password:
+        _check_password(password, user)
+        user.set_password(password)
+    user.save()
+    if roles is not None:
+        user.roles.set(_resolve_roles(user.org, roles))
+    forget(user)
+    after = user_state(user)
+    audit.record(org=user.org, actor=actor, action="user.update", target=user, before=before,
+                 after={**after, **({"password": "changed"} if password else {})})
+    return user
+
+
+# --- API tokens -----------------------------------------------------------
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_issue(*, user: User) -> tuple[str, int]:
+    """Returns a new bearer key for `user` (shown once; only its digest is kept) and its lifetime in seconds."""
+    ttl = settings.API_TOKEN_TTL_SECONDS
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_digest=_digest(key), expires_at=timezone.now() + timedelta(seconds=ttl))
+    ApiToken.objects.filter(user=user, expires_at__lt=timezone.now()).delete()
+    return key, ttl
+
+
+def token_user(key: str) -> User | None:
+    """Returns the active user a live bearer key belongs to, or None."""
+    token = (ApiToken.objects.select_related("user", "user__org")
+             .filter(key_digest=_digest(key), expires_at__gt=timezone.now()).first())
+    if token is None or not token.user.is_active:
+        return None
+    return token.user

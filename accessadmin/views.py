@@ -1,0 +1,226 @@
+"""Core pages: login, dashboard, org switch, users, roles, access rights, audit log."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import policies, selectors, services
+from .errors import AppError
+from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
+from .models import Org
+from .pages import page_view, paginate, query_without_page
+from .tenancy import SESSION_ORG_KEY
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accessadmin/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@page_view()
+def dashboard(request):
+    org = request.org
+    counts = selectors.dashboard_counts(org=org)
+    for app_counts in _app_dashboard_counts():
+        counts += app_counts(org=org)
+    recent = selectors.audit_list(org=org)[:10] if policies.can_view_audit(request.user) else []
+    return render(request, "accessadmin/dashboard.html", {"counts": counts, "recent": recent})
+
+
+def _app_dashboard_counts():
+    """The apps' dashboard_counts selectors, in navigation order."""
+    from criteria import selectors as criteria_selectors
+    from groups import selectors as groups_selectors
+    from shopperdata import selectors as shopperdata_selectors
+    from stores import selectors as stores_selectors
+
+    return [m.dashboard_counts for m in (groups_selectors, stores_selectors, shopperdata_selectors,
+                                         criteria_selectors) if hasattr(m, "dashboard_counts")]
+
+
+@login_required
+def org_switch(request):
+    if not policies.is_platform_staff(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        org = Org.objects.filter(code=request.POST.get("org", "")).first()
+        if org is None:
+            messages.error(request, "Choose an organization from the list.")
+        else:
+            request.session[SESSION_ORG_KEY] = org.pk
+            messages.success(request, f"You are now working in {org.name}.")
+            return redirect("dashboard")
+    return render(request, "accessadmin/org_switch.html", {"orgs": Org.objects.order_by("name")})
+
+
+# --- users ------------------------------------------------------------------
+
+@page_view(policies.can_manage_identity)
+def user_list(request):
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.user_list(org=request.org, search=search))
+    return render(request, "accessadmin/user_list.html",
+                  {"page": page, "q": search, "query": query_without_page(request)})
+
+
+@page_view(policies.can_manage_identity)
+def user_create(request):
+    form = UserCreateForm(request.POST or None, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(actor=request.user, org=request.org, username=data["username"],
+                                        password=data["password"], email=data["email"],
+                                        first_name=data["first_name"], last_name=data["last_name"],
+                                        roles=[r.code for r in data["roles"]])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"User {user.username} created.")
+            return redirect("users:list")
+    return render(request, "accessadmin/user_form.html", {"form": form, "title": "New user"})
+
+
+@page_view(policies.can_manage_identity)
+def user_edit(request, pk):
+    user = selectors.user_get(org=request.org, pk=pk)
+    initial = {"email": user.email, "first_name": user.first_name, "last_name": user.last_name,
+               "is_active": user.is_active, "roles": [r.code for r in user.roles.all()]}
+    form = UserEditForm(request.POST or None, org=request.org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(actor=request.user, user=user, email=data["email"], first_name=data["first_name"],
+                                 last_name=data["last_name"], is_active=data["is_active"],
+                                 roles=[r.code for r in data["roles"]], password=data["password"] or None)
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"User {user.username} saved.")
+            return redirect("users:list")
+    history = selectors.audit_list(org=request.org, target_type="accessadmin.user", target_id=user.pk)[:20]
+    return render(request, "accessadmin/user_form.html",
+                  {"form": form, "title": f"Edit user {user.username}", "object": user, "history": history})
+
+
+# --- roles ------------------------------------------------------------------
+
+@page_view(policies.can_manage_identity)
+def role_list(request):
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.role_list(org=request.org, search=search))
+    return render(request, "accessadmin/role_list.html",
+                  {"page": page, "q": search, "query": query_without_page(request)})
+
+
+@page_view(policies.can_manage_identity)
+def role_create(request):
+    form = RoleForm(request.POST or None, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            role = services.role_create(actor=request.user, org=request.org, name=data["name"],
+                                        code=data["code"] or None, description=data["description"],
+                                        access_rights=[a.code for a in data["access_rights"]])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"Role {role.name} created.")
+            return redirect("roles:list")
+    return render(request, "accessadmin/role_form.html", {"form": form, "title": "New role"})
+
+
+@page_view(policies.can_manage_identity)
+def role_edit(request, code):
+    role = selectors.role_get(org=request.org, code=code)
+    initial = {"name": role.name, "description": role.description,
+               "access_rights": [a.code for a in role.access_rights.all()]}
+    form = RoleForm(request.POST or None, org=request.org, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.role_update(actor=request.user, role=role, name=data["name"], description=data["description"],
+                                 access_rights=[a.code for a in data["access_rights"]])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"Role {data['name']} saved.")
+            return redirect("roles:list")
+    history = selectors.audit_list(org=request.org, target_type="accessadmin.role", target_id=role.pk)[:20]
+    return render(request, "accessadmin/role_form.html",
+                  {"form": form, "title": f"Edit role {role.name}", "object": role, "history": history})
+
+
+# --- access rights ----------------------------------------------------------
+
+@page_view(policies.can_manage_identity)
+def access_right_list(request):
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.access_right_list(org=request.org, search=search))
+    return render(request, "accessadmin/access_right_list.html",
+                  {"page": page, "q": search, "query": query_without_page(request)})
+
+
+@page_view(policies.can_manage_identity)
+def access_right_create(request):
+    form = AccessRightForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ar = services.access_right_create(actor=request.user, org=request.org, code=data["code"],
+                                              name=data["name"], description=data["description"])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"Access right {ar.code} created.")
+            return redirect("access-rights:list")
+    return render(request, "accessadmin/access_right_form.html", {"form": form, "title": "New access right"})
+
+
+@page_view(policies.can_manage_identity)
+def access_right_edit(request, code):
+    ar = selectors.access_right_get(org=request.org, code=code)
+    if not policies.can_edit_access_right(request.user, ar):
+        messages.error(request, "Built-in privileges cannot be changed.")
+        return redirect("access-rights:list")
+    form = AccessRightForm(request.POST or None, editing=True,
+                           initial={"name": ar.name, "description": ar.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_right_update(actor=request.user, access_right=ar, name=form.cleaned_data["name"],
+                                         description=form.cleaned_data["description"])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"Access right {ar.code} saved.")
+            return redirect("access-rights:list")
+    return render(request, "accessadmin/access_right_form.html",
+                  {"form": form, "title": f"Edit access right {ar.code}", "object": ar})
+
+
+# --- audit ------------------------------------------------------------------
+
+@page_view(policies.can_view_audit)
+def audit_log(request):
+    target_type = request.GET.get("type", "").strip()
+    page = paginate(request, selectors.audit_list(org=request.org, target_type=target_type), per_page=50)
+    return render(request, "accessadmin/audit_list.html",
+                  {"page": page, "type": target_type, "query": query_without_page(request)})
+
+
+@require_POST
+def logout_view(request):
+    from django.contrib.auth import logout
+
+    logout(request)
+    messages.success(request, "You are signed out.")
+    return redirect("login")

@@ -1,0 +1,118 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from accessadmin.privileges import Privilege
+from accessadmin.testing import api_client, make_org, make_user, page_client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Tests create hundreds of users; the production hasher would dominate the run.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def acme(db):
+    return make_org("acme", "Acme Retail")
+
+
+@pytest.fixture
+def globex(db):
+    return make_org("globex", "Globex Stores")
+
+
+@pytest.fixture
+def acme_admin(acme):
+    return make_user(acme, username="acme-admin", privileges=[Privilege.ADMIN])
+
+
+@pytest.fixture
+def globex_admin(globex):
+    return make_user(globex, username="globex-admin", privileges=[Privilege.ADMIN])
+
+
+@pytest.fixture
+def platform_staff(db):
+    return make_user(None, username="platform", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api():
+    """api(user) → an APIClient sending that user's bearer token."""
+    return api_client
+
+
+@pytest.fixture
+def pages():
+    """pages(user) → a logged-in test Client."""
+    return page_client
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci:
+            pytest.fail("playwright is not installed")
+        pytest.skip("playwright is not installed")
+    if not os.path.exists(CHROMIUM):
+        if in_ci:
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_chromium, live_server):
+    """A fresh browser page; `browser_page.base` is the live server's URL."""
+    context = _chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+def _browser_login(page, username: str, password: str) -> None:
+    page.goto(f"{page.base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{page.base}/")
+
+
+@pytest.fixture
+def login_in_browser():
+    """login_in_browser(page, username, password) signs in through the login page."""
+    return _browser_login

@@ -1,0 +1,1 @@
+"""Reads of this app, scoped to one org."""

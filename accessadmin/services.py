@@ -20,7 +20,7 @@ from .errors import Conflict, Forbidden, InvalidInput
 from .identity import forget
 from .models import AccessRight, ApiToken, Org, Role, User
 from .policies import can_edit_access_right, can_manage_identity
-from .privileges import BUILTIN_ROLES
+from .privileges import BUILTIN_ROLES, PRIVILEGE_DESCRIPTIONS, PRIVILEGE_NAMES, Privilege
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -52,6 +52,21 @@ def _require_identity_admin(actor) -> None:
 
 # --- orgs -----------------------------------------------------------------
 
+def ensure_builtin_privileges() -> dict[str, AccessRight]:
+    """Returns the built-in privileges by id, creating any that are missing.
+
+    The data migration creates them; this also restores them where a database
+    was emptied after migrating (a flushed test database, a restored dump).
+    """
+    existing = {ar.code: ar for ar in AccessRight.objects.filter(org__isnull=True)}
+    for privilege in Privilege:
+        if privilege.value not in existing:
+            existing[privilege.value] = AccessRight.objects.create(
+                org=None, code=privilege.value, name=PRIVILEGE_NAMES[privilege],
+                description=PRIVILEGE_DESCRIPTIONS[privilege], type=AccessRight.Type.PRIVILEGE)
+    return existing
+
+
 @transaction.atomic
 def org_create(*, actor, code: str, name: str) -> Org:
     """Returns a new org with one built-in role per privilege. Platform staff only."""
@@ -63,7 +78,7 @@ def org_create(*, actor, code: str, name: str) -> Org:
     if Org.objects.filter(code=code).exists():
         raise Conflict("An organization with this code exists.", code="duplicate_code")
     org = Org.objects.create(code=code, name=_check_name(name))
-    privileges = {ar.code: ar for ar in AccessRight.objects.filter(org__isnull=True)}
+    privileges = ensure_builtin_privileges()
     for role_code, role_name, privilege in BUILTIN_ROLES:
         role = Role.objects.create(org=org, code=role_code, name=role_name,
                                    description=f"Holds the {role_name} privilege.")

@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadfile
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,1 +1,85 @@
-"""Reads of this app, scoped to one org."""
+"""Reads of access groups, always from one org's point of view (its groups plus the built-in ones)."""
+
+from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from accessadmin.models import AuditEvent, Org
+from accessadmin.tenancy import scope
+from stores.models import Store
+
+from . import cells as cellsmod
+from .builtins import POS
+from .models import AccessGroup, ApiResource, DefaultAccessGroup, PermissionCell
+
+
+def resource_list():
+    return list(ApiResource.objects.order_by("position", "name"))
+
+
+def default_group(*, org: Org) -> AccessGroup:
+    """Returns the org's default group: the one it chose, else the built-in POS group."""
+    row = DefaultAccessGroup.objects.select_related("group").filter(org=org).first()
+    if row is not None:
+        return row.group
+    return AccessGroup.objects.get(org__isnull=True, name=POS)
+
+
+def _store_count(org: Org):
+    per_group = (Store.objects.filter(org=org, access_group=OuterRef("pk")).order_by()
+                 .values("access_group").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(per_group, output_field=IntegerField()), 0)
+
+
+def group_list(*, org: Org, default: AccessGroup | None = None):
+    """Returns the groups `org` sees, with `store_count` (its own stores only) and `is_default`."""
+    if org is None:
+        return AccessGroup.objects.none()
+    default = default or default_group(org=org)
+    return (AccessGroup.objects.visible_to(org)
+            .select_related("created_by", "updated_by")
+            .prefetch_related(Prefetch("cells", queryset=PermissionCell.objects.select_related("resource")))
+            .annotate(store_count=_store_count(org),
+                      is_default=Case(When(pk=default.pk, then=Value(True)), default=Value(False),
+                                      output_field=BooleanField())))
+
+
+def group_get(*, org: Org, pk) -> AccessGroup:
+    """Returns one group `org` may see (with store_count and is_default); 404 otherwise."""
+    try:
+        return group_list(org=org).get(pk=pk)
+    except (AccessGroup.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None
+
+
+def active_groups(*, org: Org):
+    return AccessGroup.objects.visible_to(org).filter(is_active=True).order_by("name")
+
+
+def group_grants(group: AccessGroup, resources=None) -> frozenset:
+    return cellsmod.of_group(group, resources if resources is not None else resource_list())
+
+
+def group_stores(*, org: Org, group: AccessGroup, search: str = ""):
+    qs = scope(Store.objects.all(), org).filter(access_group=group)
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search))
+    return qs.order_by("code")
+
+
+def inheriting_store_count(*, org: Org) -> int:
+    """Returns how many of the org's stores have no group and so follow the default."""
+    return scope(Store.objects.all(), org).filter(access_group__isnull=True).count()
+
+
+def group_history(*, org: Org, group: AccessGroup):
+    """Returns the org's events about `group` (a built-in group's history is per org)."""
+    return scope(AuditEvent.objects.all(), org).filter(target_type="groups.accessgroup", target_id=str(group.pk))
+
+
+def default_group_history(*, org: Org):
+    return scope(AuditEvent.objects.all(), org).filter(action="default_group.set")
+
+
+def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
+    return [("Access groups", AccessGroup.objects.visible_to(org).count(), "groups:list")]

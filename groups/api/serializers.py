@@ -1,0 +1,65 @@
+"""Group API: input serializers check shape, output is built by functions from prefetched rows."""
+
+from rest_framework import serializers
+
+from .. import cells as cellsmod
+
+PLATFORM = "platform"
+
+
+class CellInput(serializers.Serializer):
+    resource = serializers.CharField()
+    api = serializers.ChoiceField(choices=cellsmod.APIS)
+    read = serializers.BooleanField(default=False)
+    write = serializers.BooleanField(default=False)
+
+
+class GroupInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    # Checked by groups.cells.parse (stable error codes), so kept loose here.
+    permissions = serializers.JSONField(required=False)
+
+
+class StoresInput(serializers.Serializer):
+    stores = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False, max_length=100_000)
+
+
+class DefaultGroupInput(serializers.Serializer):
+    access_group = serializers.IntegerField()
+
+
+def _who(user, group) -> str | None:
+    if user is not None:
+        return user.username
+    return PLATFORM if group.is_builtin else None
+
+
+def group_payload(group, resources, *, warnings=None) -> dict:
+    body = {
+        "id": group.pk,
+        "name": group.name,
+        "description": group.description,
+        "kind": group.kind,
+        "status": group.status,
+        "is_default": bool(getattr(group, "is_default", False)),
+        "created_at": group.created_at,
+        "created_by": _who(group.created_by, group),
+        "updated_at": group.updated_at,
+        "updated_by": _who(group.updated_by, group),
+        "store_count": getattr(group, "store_count", 0),
+        "permissions": cellsmod.payload(cellsmod.of_group(group, resources), resources),
+    }
+    if warnings is not None:
+        body["warnings"] = warnings
+    return body
+
+
+def resource_payload(resource) -> dict:
+    return {"key": resource.key, "name": resource.name, "description": resource.description,
+            "data_paths": resource.data_paths, "config_paths": resource.config_paths}
+
+
+def event_payload(event) -> dict:
+    return {"id": event.pk, "at": event.created_at, "actor": event.actor_repr, "action": event.action,
+            "before": event.before, "after": event.after}

@@ -1,0 +1,176 @@
+"""REST API of access groups, the resource catalogue and the default group (/api/v1/)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accessadmin.api.base import OrgScopedMixin
+from accessadmin.api.pagination import PageNumberPagination
+from accessadmin.api.permissions import allow
+from accessadmin.errors import InvalidInput
+
+from .. import cells as cellsmod
+from .. import selectors, services
+from ..filters import AccessGroupFilter
+from ..policies import can_manage_groups
+from .serializers import (
+    DefaultGroupInput,
+    GroupInput,
+    StoresInput,
+    event_payload,
+    group_payload,
+    resource_payload,
+)
+
+CanManageGroups = allow(can_manage_groups, "You may not manage access groups.")
+
+
+def _valid(serializer_class, data):
+    s = serializer_class(data=data)
+    s.is_valid(raise_exception=True)
+    return s.validated_data
+
+
+class GroupAPIView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanManageGroups]
+
+    def group(self, pk):
+        return selectors.group_get(org=self.org, pk=pk)
+
+    def respond(self, pk, *, warnings=None, code=status.HTTP_200_OK):
+        group = self.group(pk)
+        return Response(group_payload(group, selectors.resource_list(), warnings=warnings), status=code)
+
+
+class ResourceListView(APIView):
+    permission_classes = [IsAuthenticated, CanManageGroups]
+
+    @extend_schema(operation_id="resources_list", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response({"results": [resource_payload(r) for r in selectors.resource_list()]})
+
+
+class GroupListView(GroupAPIView, GenericAPIView):
+    filterset_class = AccessGroupFilter
+    pagination_class = PageNumberPagination
+    filter_backends = []
+
+    @extend_schema(operation_id="access_groups_list", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        filterset = AccessGroupFilter(request.query_params, queryset=selectors.group_list(org=self.org))
+        if not filterset.is_valid():
+            raise InvalidInput("Invalid filter.", code="invalid_filter",
+                               fields={k: [str(m) for m in v] for k, v in filterset.errors.items()})
+        page = self.paginate_queryset(filterset.qs)
+        resources = selectors.resource_list()
+        return self.get_paginated_response([group_payload(g, resources) for g in page])
+
+    @extend_schema(operation_id="access_groups_create", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = _valid(GroupInput, request.data)
+        if "name" not in data:
+            raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
+        group, warnings = services.group_create(actor=request.user, org=self.org, name=data["name"],
+                                                description=data.get("description", ""),
+                                                permissions=data.get("permissions", []))
+        return self.respond(group.pk, warnings=warnings, code=status.HTTP_201_CREATED)
+
+
+class GroupDetailView(GroupAPIView):
+    @extend_schema(operation_id="access_groups_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return self.respond(pk)
+
+    def _update(self, request, pk, *, partial):
+        group = self.group(pk)
+        data = _valid(GroupInput, request.data)
+        if not partial and ("name" not in data or "permissions" not in data):
+            raise InvalidInput("PUT needs name and permissions; use PATCH to change some fields.",
+                               code="invalid_request")
+        group, warnings = services.group_update(actor=request.user, org=self.org, group=group,
+                                                name=data.get("name"), description=data.get("description"),
+                                                permissions=data.get("permissions"))
+        return self.respond(group.pk, warnings=warnings)
+
+    @extend_schema(operation_id="access_groups_partial_update", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    def patch(self, request, pk):
+        return self._update(request, pk, partial=True)
+
+    @extend_schema(operation_id="access_groups_update", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    def put(self, request, pk):
+        return self._update(request, pk, partial=False)
+
+
+class GroupDiffView(GroupAPIView):
+    """POST {"permissions": [...]}: what saving these cells would add and remove, without saving."""
+
+    @extend_schema(operation_id="access_groups_diff", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        group = self.group(pk)
+        resources = selectors.resource_list()
+        after = cellsmod.parse(request.data.get("permissions", []), (r.key for r in resources))
+        before = cellsmod.of_group(group, resources)
+        return Response({**cellsmod.diff(before, after), "warnings": services.cell_warnings(after)})
+
+
+class GroupActivateView(GroupAPIView):
+    @extend_schema(operation_id="access_groups_activate", request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        services.group_activate(actor=request.user, org=self.org, group=self.group(pk))
+        return self.respond(pk)
+
+
+class GroupDeactivateView(GroupAPIView):
+    @extend_schema(operation_id="access_groups_deactivate", request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        services.group_deactivate(actor=request.user, org=self.org, group=self.group(pk))
+        return self.respond(pk)
+
+
+class GroupAllocateView(GroupAPIView):
+    @extend_schema(operation_id="access_groups_allocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        codes = _valid(StoresInput, request.data)["stores"]
+        moved = services.stores_allocate(actor=request.user, org=self.org, group=self.group(pk), store_codes=codes)
+        return Response({"allocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
+
+
+class GroupUnallocateView(GroupAPIView):
+    @extend_schema(operation_id="access_groups_unallocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        codes = _valid(StoresInput, request.data)["stores"]
+        moved = services.stores_unallocate(actor=request.user, org=self.org, group=self.group(pk),
+                                           store_codes=codes)
+        return Response({"unallocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
+
+
+class GroupHistoryView(GroupAPIView, GenericAPIView):
+    pagination_class = PageNumberPagination
+
+    @extend_schema(operation_id="access_groups_history", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        page = self.paginate_queryset(selectors.group_history(org=self.org, group=self.group(pk)))
+        return self.get_paginated_response([event_payload(e) for e in page])
+
+
+class DefaultGroupView(GroupAPIView):
+    def _body(self):
+        group = selectors.default_group(org=self.org)
+        return {"access_group": group_payload(selectors.group_get(org=self.org, pk=group.pk),
+                                              selectors.resource_list()),
+                "inheriting_stores": selectors.inheriting_store_count(org=self.org)}
+
+    @extend_schema(operation_id="default_access_group_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(self._body())
+
+    @extend_schema(operation_id="default_access_group_update", request=DefaultGroupInput,
+                   responses=OpenApiTypes.OBJECT)
+    def put(self, request):
+        group = self.group(_valid(DefaultGroupInput, request.data)["access_group"])
+        services.default_group_set(actor=request.user, org=self.org, group=group)
+        return Response(self._body())

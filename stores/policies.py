@@ -1,0 +1,53 @@
+"""Who may see, create, edit and allocate which stores.
+
+Holders of the Access control (or Administrator) privilege manage every store of
+their org. Anyone else manages only the stores granted to them one by one
+(django-guardian object permission `stores.manage_store`).
+"""
+
+from guardian.shortcuts import get_objects_for_user
+
+from accessadmin.policies import has_privilege
+from accessadmin.privileges import Privilege
+from accessadmin.tenancy import scope
+
+from .models import Store
+
+MANAGE_STORE = "stores.manage_store"
+
+
+def manages_all_stores(user) -> bool:
+    return has_privilege(user, Privilege.ACCESS_CONTROL)
+
+
+def stores_visible(user, org):
+    """Returns the stores of `org` that `user` may see and change, as a queryset (no per-row checks)."""
+    stores = scope(Store.objects.all(), org)
+    if manages_all_stores(user):
+        return stores
+    if user is None or not user.is_authenticated or not user.is_active:
+        return stores.none()
+    return get_objects_for_user(user, MANAGE_STORE, klass=stores, accept_global_perms=False, with_superuser=False)
+
+
+def can_view_stores(user) -> bool:
+    """May open the store pages at all: every store, or at least one delegated store."""
+    if manages_all_stores(user):
+        return True
+    return bool(user and user.is_authenticated and user.org_id
+                and stores_visible(user, user.org).exists())
+
+
+def can_edit_store(user, store) -> bool:
+    if manages_all_stores(user):
+        return True
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(MANAGE_STORE, store))
+
+
+def can_create_store(user) -> bool:
+    return manages_all_stores(user)
+
+
+def can_delegate_stores(user) -> bool:
+    """Grant and revoke per-store managers."""
+    return manages_all_stores(user)

@@ -2,11 +2,17 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from groups.policies import can_manage_groups
+from stores.policies import can_view_stores
+
 from . import policies
 
 NAV = [
     ("Access control", [
-        # (label, url name, policy(user) -> bool); the access-groups and enforcement apps add theirs here.
+        # (label, url name, policy(user) -> bool)
+        ("Access groups", "groups:list", can_manage_groups),
+        ("Default group", "groups:default", can_manage_groups),
+        ("Stores", "stores:list", can_view_stores),
     ]),
     ("Shopper data", [
     ]),

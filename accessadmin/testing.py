@@ -13,6 +13,11 @@ _seq = itertools.count(1)
 
 
 def make_org(code: str | None = None, name: str | None = None) -> Org:
+    """Returns a new org. Also puts back the rows data migrations made (built-in privileges, the API
+    catalogue, built-in groups), which a transactional test earlier in the run may have flushed away."""
+    from groups.builtins import ensure_builtins
+
+    ensure_builtins()
     code = code or f"org{next(_seq)}"
     return services.org_create(actor=None, code=code, name=name or code.title())
 

@@ -35,4 +35,5 @@ class AccessGroupFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        return qs if self.form.cleaned_data.get("ordering") else qs.order_by("name", "pk")
+        ordered = getattr(self.form, "cleaned_data", {}).get("ordering")
+        return qs if ordered else qs.order_by("name", "pk")

@@ -29,7 +29,8 @@
   // "Select all" checkboxes: <input type=checkbox data-select-all="name">.
   document.querySelectorAll("[data-select-all]").forEach(function (box) {
     box.addEventListener("change", function () {
-      document.querySelectorAll('input[type=checkbox][name="' + box.dataset.selectAll + '"]').forEach(function (c) { c.checked = box.checked; });
+      var scope = box.form || document;
+      scope.querySelectorAll('input[type=checkbox][name="' + box.dataset.selectAll + '"]').forEach(function (c) { c.checked = box.checked; });
     });
   });
   // Confirm dangerous actions: <form data-confirm="...">.

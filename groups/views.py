@@ -1,0 +1,180 @@
+"""Pages of access groups: list, create, detail (allocation, history), edit with preview, default group."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accessadmin.errors import AppError
+from accessadmin.forms import apply_error
+from accessadmin.pages import page_view, paginate, query_without_page
+from stores import selectors as store_selectors
+
+from . import cells as cellsmod
+from . import selectors, services
+from .filters import AccessGroupFilter
+from .forms import DefaultGroupForm, GroupForm, StoreCodesForm
+from .policies import can_manage_groups
+
+APIS = [("data", "Data APIs"), ("config", "Config APIs")]
+SORTS = [("name", "Name"), ("-updated_at", "Last updated"), ("-created_at", "Newest"),
+         ("-store_count", "Most stores"), ("status", "Status")]
+
+
+@page_view(can_manage_groups)
+def group_list(request):
+    filterset = AccessGroupFilter(request.GET, queryset=selectors.group_list(org=request.org))
+    page = paginate(request, filterset.qs)
+    return render(request, "groups/group_list.html", {
+        "page": page, "filter": filterset, "query": query_without_page(request), "sorts": SORTS,
+        "q": request.GET.get("search", ""),
+    })
+
+
+def _form_context(form, resources, grants, **extra):
+    return {"form": form, "matrix": cellsmod.matrix(grants, resources), "apis_list": APIS,
+            "warnings": services.cell_warnings(grants), **extra}
+
+
+@page_view(can_manage_groups)
+def group_create(request):
+    resources = selectors.resource_list()
+    form = GroupForm(request.POST or None, resources=resources)
+    grants = form.grants() if request.method == "POST" else frozenset()
+    if request.method == "POST" and form.is_valid():
+        try:
+            group, warnings = services.group_create(actor=request.user, org=request.org,
+                                                    name=form.cleaned_data["name"],
+                                                    description=form.cleaned_data["description"], grants=grants)
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"Access group {group.name} created.")
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect("groups:detail", pk=group.pk)
+    return render(request, "groups/group_form.html", _form_context(form, resources, grants, title="New access group"))
+
+
+@page_view(can_manage_groups)
+def group_detail(request, pk):
+    org = request.org
+    group = selectors.group_get(org=org, pk=pk)
+    resources = selectors.resource_list()
+    search = request.GET.get("q", "").strip()
+    candidates = store_selectors.store_list(actor=request.user, org=org, search=search).exclude(access_group=group)
+    return render(request, "groups/group_detail.html", {
+        "group": group,
+        "apis_list": APIS,
+        "matrix": cellsmod.matrix(selectors.group_grants(group, resources), resources),
+        "allocated": paginate(request, selectors.group_stores(org=org, group=group), per_page=50),
+        "candidates": candidates[:50] if group.is_active else [],
+        "candidate_count": candidates.count() if group.is_active else 0,
+        "q": search,
+        "history": selectors.group_history(org=org, group=group)[:50],
+    })
+
+
+@page_view(can_manage_groups)
+def group_edit(request, pk):
+    org = request.org
+    group = selectors.group_get(org=org, pk=pk)
+    if group.is_builtin:
+        messages.error(request, f"{group.name} is a built-in group and cannot be changed.")
+        return redirect("groups:detail", pk=group.pk)
+    resources = selectors.resource_list()
+    current = selectors.group_grants(group, resources)
+    form = GroupForm(request.POST or None, resources=resources,
+                     initial={"name": group.name, "description": group.description})
+    grants = form.grants() if request.method == "POST" else current
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") != "save":
+            # Show what would change before anything is written.
+            return render(request, "groups/group_preview.html", {
+                "group": group, "form": form, "diff": cellsmod.diff(current, grants),
+                "warnings": services.cell_warnings(grants), "posted": sorted("cell:" + ":".join(g) for g in grants),
+                "renamed": form.cleaned_data["name"] != group.name,
+            })
+        try:
+            services.group_update(actor=request.user, org=org, group=group, name=form.cleaned_data["name"],
+                                  description=form.cleaned_data["description"], grants=grants)
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"Access group {form.cleaned_data['name']} saved.")
+            return redirect("groups:detail", pk=group.pk)
+    return render(request, "groups/group_form.html",
+                  _form_context(form, resources, grants, title=f"Edit {group.name}", group=group))
+
+
+def _act(request, pk, fn, done: str):
+    group = selectors.group_get(org=request.org, pk=pk)
+    try:
+        fn(actor=request.user, org=request.org, group=group)
+    except AppError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, done.format(name=group.name))
+    return redirect("groups:detail", pk=group.pk)
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_deactivate(request, pk):
+    return _act(request, pk, services.group_deactivate, "{name} is now inactive.")
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_activate(request, pk):
+    return _act(request, pk, services.group_activate, "{name} is active again.")
+
+
+def _allocation(request, pk, fn, verb: str):
+    group = selectors.group_get(org=request.org, pk=pk)
+    form = StoreCodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select at least one store.")
+        return redirect("groups:detail", pk=group.pk)
+    try:
+        n = fn(actor=request.user, org=request.org, group=group, store_codes=form.cleaned_data["stores"])
+    except AppError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"{n} store{'s' if n != 1 else ''} {verb} {group.name}.")
+    return redirect("groups:detail", pk=group.pk)
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_allocate(request, pk):
+    return _allocation(request, pk, services.stores_allocate, "allocated to")
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_unallocate(request, pk):
+    return _allocation(request, pk, services.stores_unallocate, "unallocated from")
+
+
+@page_view(can_manage_groups)
+def default_group(request):
+    org = request.org
+    current = selectors.default_group(org=org)
+    form = DefaultGroupForm(request.POST or None, groups=selectors.active_groups(org=org),
+                            initial={"access_group": current.pk})
+    context = {"current": selectors.group_get(org=org, pk=current.pk), "form": form,
+               "inheriting": selectors.inheriting_store_count(org=org),
+               "history": selectors.default_group_history(org=org)[:20]}
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["access_group"]
+        if request.POST.get("action") != "confirm":
+            context["preview"] = chosen
+        else:
+            try:
+                services.default_group_set(actor=request.user, org=org, group=chosen)
+            except AppError as e:
+                apply_error(form, e)
+            else:
+                messages.success(request, f"{chosen.name} is now the default group.")
+                return redirect("groups:default")
+    return render(request, "groups/default_group.html", context)

@@ -1,1 +1,177 @@
-"""Reads of this app, scoped to one org."""
+"""Reads of shopper data, scoped to one org.
+
+Selectors return rows; showing property values to a person always goes
+through masking.present() with the viewer's AccessPlan (see shopperdata.read
+for the helpers that pair the two). `actor=None` means a system integration
+(another app's server code, the till API): it is never masked.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accessadmin.models import AuditEvent, Org, Role
+from accessadmin.tenancy import get_scoped_or_404, scope
+
+from .builtins import COLUMN_PROPERTIES
+from .models import USER_SHOPPER_TYPE, Profile, PropertyDefinition
+from .policies import AccessPlan, access_plan, write_without_read
+
+
+def property_list(*, org: Org, shopper_type: str = USER_SHOPPER_TYPE) -> list[PropertyDefinition]:
+    """Returns the properties of `org`'s shopper type in order (built-in ones created when missing).
+
+    Raises Http404 for a shopper type other than `user`.
+    """
+    if shopper_type != USER_SHOPPER_TYPE:
+        raise Http404("No such shopper type.")
+    props = list(scope(PropertyDefinition.objects.filter(shopper_type=shopper_type), org))
+    from .services import ensure_builtin_properties  # idempotent; a no-op once an org has them
+
+    if ensure_builtin_properties(org=org, existing=props):
+        props = list(scope(PropertyDefinition.objects.filter(shopper_type=shopper_type), org))
+    return props
+
+
+def property_get(*, org: Org, code: str) -> PropertyDefinition:
+    for prop in property_list(org=org):
+        if prop.code == code:
+            return prop
+    raise Http404("No such property.")
+
+
+def plan_for(*, actor, org: Org) -> AccessPlan:
+    """Returns `actor`'s AccessPlan over `org`'s properties (two queries); actor None: system, unmasked."""
+    return access_plan(actor=actor, properties=property_list(org=org))
+
+
+def org_roles(*, org: Org) -> dict[str, frozenset[str]]:
+    """Returns every role id of `org` → the access-right ids it holds (one query)."""
+    roles: dict[str, set[str]] = {}
+    for code, right in scope(Role.objects.all(), org).values_list("code", "access_rights__code"):
+        roles.setdefault(code, set())
+        if right:
+            roles[code].add(right)
+    return {code: frozenset(rights) for code, rights in sorted(roles.items())}
+
+
+def profile_values(profile: Profile) -> dict:
+    """Returns every stored property value of `profile` keyed by property id (unmasked)."""
+    values = dict(profile.properties or {})
+    for code, column in COLUMN_PROPERTIES.items():
+        values[code] = getattr(profile, column)
+    return values
+
+
+def profile_list(*, org: Org, plan: AccessPlan | None = None, q: str = "", email: str = "", mobile: str = "",
+                 name: str = "") -> QuerySet:
+    """Returns `org`'s profiles matching the filters, oldest first.
+
+    `q` matches email, mobile, first or last name; `name` first or last name.
+    Only properties the plan's viewer may read are searched, so a search can
+    not reveal a masked value (plan None: system, everything searchable).
+    """
+    qs = scope(Profile.objects.all(), org)
+
+    def readable(code):
+        return plan is None or plan.readable(code)
+
+    def name_q(term) -> Q | None:
+        lookups = [lookup for code, lookup in (("firstName", "first_name__icontains"),
+                                                ("lastName", "last_name__icontains")) if readable(code)]
+        if not lookups or not term.split():
+            return None
+        cond = Q()
+        for part in term.split():
+            part_q = Q()
+            for lookup in lookups:
+                part_q |= Q(**{lookup: part})
+            cond &= part_q
+        return cond
+
+    q, email, mobile, name = (s.strip() for s in (q, email, mobile, name))
+    if email:
+        qs = qs.filter(email=email.lower()) if readable("email") else qs.none()
+    if mobile:
+        qs = qs.filter(mobile=normalise_mobile(mobile)) if readable("mobile") else qs.none()
+    if name:
+        cond = name_q(name)
+        qs = qs.filter(cond) if cond is not None else qs.none()
+    if q:
+        alternatives = []
+        if readable("email"):
+            alternatives.append(Q(email__icontains=q))
+        if readable("mobile") and normalise_mobile(q):
+            alternatives.append(Q(mobile__contains=normalise_mobile(q).lstrip("+")))
+        if name_q(q) is not None:
+            alternatives.append(name_q(q))
+        if not alternatives:
+            return qs.none()
+        cond = Q()
+        for alt in alternatives:
+            cond |= alt
+        qs = qs.filter(cond)
+    return qs.order_by("id")
+
+
+def normalise_mobile(value: str | None) -> str | None:
+    """Returns a mobile number as digits with an optional leading +, or None when it has no digits."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not digits:
+        return None
+    return ("+" if value.startswith("+") else "") + digits
+
+
+def profile_get(*, org: Org, pk) -> Profile:
+    """Returns `org`'s profile `pk`; 404 when missing or another org's."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("Not found.") from None
+    return get_scoped_or_404(Profile.objects.all(), org, pk=pk)
+
+
+def profile_find(*, org: Org, email: str | None = None, mobile: str | None = None) -> Profile | None:
+    """Returns `org`'s profile with this email or mobile number (system lookup, e.g. the till API), or None."""
+    qs = scope(Profile.objects.all(), org)
+    if email:
+        return qs.filter(email=email.strip().lower()).first()
+    if mobile and normalise_mobile(mobile):
+        return qs.filter(mobile=normalise_mobile(mobile)).first()
+    return None
+
+
+def profile_history(*, org: Org, profile: Profile):
+    return scope(AuditEvent.objects.all(), org).filter(target_type="shopperdata.profile", target_id=str(profile.pk))
+
+
+def property_history(*, org: Org):
+    return scope(AuditEvent.objects.all(), org).filter(target_type="shopperdata.shoppertype")
+
+
+def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
+    """Returns (label, count, url name) for the dashboard."""
+    return [("Shopper profiles", scope(Profile.objects.all(), org).count(), "shopperdata:profile-list")]
+
+
+def shopper_type_warnings(*, org: Org, properties: list[PropertyDefinition]) -> list[dict]:
+    """Returns one warning per property that some role of `org` could write but not read.
+
+    The document asks that writers be a subset of readers; breaking that is
+    allowed (it is not an error) but shown on the page and in the API.
+    """
+    roles = org_roles(org=org)
+    warnings = []
+    for prop in properties:
+        offenders = write_without_read(prop, roles)
+        if offenders:
+            warnings.append({
+                "code": "write_without_read",
+                "property": prop.code,
+                "roles": offenders,
+                "message": (f"{prop.code}: role{'s' if len(offenders) > 1 else ''} {', '.join(offenders)} could "
+                            "change this property without being able to read it."),
+            })
+    return warnings

@@ -190,7 +190,7 @@ def _stores_for(actor, org, codes) -> list[Store]:
     found = {}
     for start in range(0, len(codes), 2000):
         chunk = codes[start:start + 2000]
-        found.update({s.code: s for s in visible.filter(code__in=chunk).select_for_update()
+        found.update({s.code: s for s in visible.filter(code__in=chunk).select_for_update(of=("self",))
                      .select_related("access_group")})
     missing = [c for c in codes if c not in found]
     if missing:

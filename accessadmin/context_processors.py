@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from criteria.policies import can_manage_criteria, can_view_assets
 from groups.policies import can_manage_groups
 from stores.policies import can_view_stores
 
@@ -17,6 +18,9 @@ NAV = [
     ("Shopper data", [
     ]),
     ("Catalog", [
+        ("Catalogs", "criteria:catalog-list", can_view_assets),
+        ("Price groups", "criteria:price-group-list", can_view_assets),
+        ("Security criteria", "criteria:criterion-list", can_manage_criteria),
     ]),
     ("Administration", [
         ("Users", "users:list", policies.can_manage_identity),

@@ -3,6 +3,8 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from criteria.models import SecurityCriterion
+
 from .models import AccessRight, AuditEvent, Org, Role, User
 from .tenancy import get_scoped_or_404, scope
 
@@ -25,7 +27,8 @@ def user_get(*, org: Org, pk) -> User:
 
 def role_list(*, org: Org, search: str = ""):
     qs = scope(Role.objects.all(), org).prefetch_related(
-        Prefetch("access_rights", queryset=AccessRight.objects.order_by("code"))
+        Prefetch("access_rights", queryset=AccessRight.objects.order_by("code")),
+        Prefetch("security_criteria", queryset=SecurityCriterion.objects.order_by("code")),
     ).annotate(user_count=Count("users", distinct=True))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
@@ -33,7 +36,9 @@ def role_list(*, org: Org, search: str = ""):
 
 
 def role_get(*, org: Org, code: str) -> Role:
-    return get_scoped_or_404(Role.objects.prefetch_related("access_rights"), org, code=code)
+    return get_scoped_or_404(Role.objects.prefetch_related(
+        "access_rights", Prefetch("security_criteria", queryset=SecurityCriterion.objects.order_by("code"))),
+        org, code=code)
 
 
 def access_right_list(*, org: Org, search: str = "", type: str = ""):

@@ -50,6 +50,7 @@ class RoleInput(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     accessRights = serializers.ListField(child=AccessRightRefField(), required=False)
+    securityCriteria = serializers.ListField(child=AccessRightRefField(), required=False)
 
 
 class AccessRightInput(serializers.Serializer):
@@ -79,12 +80,15 @@ def access_right_payload(ar) -> dict:
 
 
 def role_payload(role) -> dict:
+    from criteria.api.serializers import criterion_ref  # the criteria app owns the criterion shape
+
     return {
         "id": role.code,
         "repositoryId": role.code,
         "name": role.name,
         "description": role.description,
         "accessRights": [access_right_payload(ar) for ar in role.access_rights.all()],
+        "securityCriteria": [criterion_ref(c) for c in role.security_criteria.all()],
     }
 
 

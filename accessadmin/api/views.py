@@ -1,9 +1,12 @@
 """Core API: login, me, users (/api/v1) and roles, access rights (/ccadmin/v1)."""
 
+from django.db import transaction
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from criteria import services as criteria_services
 
 from .. import selectors, services
 from ..auth import authenticate_password
@@ -111,10 +114,13 @@ class RoleListView(OrgScopedMixin, APIView):
         data = _valid(RoleInput, request.data)
         if "name" not in data:
             raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
-        role = services.role_create(actor=request.user, org=self.org, name=data["name"],
-                                    code=data.get("id") or data.get("repositoryId") or None,
-                                    description=data.get("description", ""),
-                                    access_rights=data.get("accessRights", []))
+        with transaction.atomic():  # a bad securityCriteria list leaves no role behind
+            role = services.role_create(actor=request.user, org=self.org, name=data["name"],
+                                        code=data.get("id") or data.get("repositoryId") or None,
+                                        description=data.get("description", ""),
+                                        access_rights=data.get("accessRights", []))
+            if "securityCriteria" in data:
+                criteria_services.role_set_criteria(actor=request.user, role=role, criteria=data["securityCriteria"])
         role = selectors.role_get(org=self.org, code=role.code)
         return Response(role_payload(role), status=status.HTTP_201_CREATED)
 
@@ -128,8 +134,11 @@ class RoleDetailView(OrgScopedMixin, APIView):
     def put(self, request, code):
         role = selectors.role_get(org=self.org, code=code)
         data = _valid(RoleInput, request.data, partial=True)
-        services.role_update(actor=request.user, role=role, name=data.get("name"),
-                             description=data.get("description"), access_rights=data.get("accessRights"))
+        with transaction.atomic():
+            services.role_update(actor=request.user, role=role, name=data.get("name"),
+                                 description=data.get("description"), access_rights=data.get("accessRights"))
+            if "securityCriteria" in data:
+                criteria_services.role_set_criteria(actor=request.user, role=role, criteria=data["securityCriteria"])
         return Response(role_payload(selectors.role_get(org=self.org, code=code)))
 
 

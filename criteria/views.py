@@ -1,0 +1,245 @@
+"""Pages: catalogs, price groups (with per-row edit rights), security criteria, the explainer."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from accessadmin.errors import AppError, Forbidden
+from accessadmin.forms import apply_error
+from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.selectors import audit_list
+
+from . import policies, selectors, services
+from .forms import AssetForm, CriterionForm, ExplainForm, PriceGroupForm
+from .resources import RESOURCES, Action, Resource
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the asset pages need to know about catalogs or price groups."""
+
+    resource: Resource
+    singular: str
+    plural: str
+    url: str  # url name prefix
+    form: type
+    audit_type: str
+
+
+KINDS = {
+    Resource.CATALOG: Kind(Resource.CATALOG, "catalog", "Catalogs", "criteria:catalog", AssetForm,
+                           "criteria.catalog"),
+    Resource.PRICE_GROUP: Kind(Resource.PRICE_GROUP, "price group", "Price groups", "criteria:price-group",
+                               PriceGroupForm, "criteria.pricegroup"),
+}
+
+
+def _fields(kind: Kind, data: dict) -> dict:
+    fields = {"display_name": data["display_name"], "description": data["description"], "active": data["active"]}
+    if kind.resource == Resource.PRICE_GROUP:
+        fields["currency"] = data["currency"]
+    return fields
+
+
+def _initial(asset) -> dict:
+    initial = {"display_name": asset.display_name, "description": asset.description, "active": asset.active}
+    if hasattr(asset, "currency"):
+        initial["currency"] = asset.currency
+    return initial
+
+
+# --- catalogs and price groups -------------------------------------------------
+
+@page_view(policies.can_view_assets)
+def asset_list(request, resource):
+    kind = KINDS[resource]
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.asset_list(org=request.org, resource=resource, search=search))
+    # The viewer's criteria are loaded once (first decide) and every row is decided in memory.
+    rows = [(a, policies.decide(request.user, resource, a.code, Action.UPDATE)) for a in page]
+    return render(request, "criteria/asset_list.html",
+                  {"kind": kind, "page": page, "rows": rows, "q": search, "query": query_without_page(request),
+                   "can_manage_criteria": policies.can_manage_criteria(request.user)})
+
+
+@page_view(policies.can_view_assets)
+def asset_create(request, resource):
+    kind = KINDS[resource]
+    form = kind.form(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            asset = services.asset_create(actor=request.user, org=request.org, resource=resource, code=data["code"],
+                                          **_fields(kind, data))
+        except Forbidden as e:
+            form.add_error(None, e.message)
+            status = 403
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"{kind.singular.capitalize()} {asset.code} created.")
+            return redirect(f"{kind.url}-list")
+    return render(request, "criteria/asset_form.html",
+                  {"kind": kind, "form": form, "title": f"New {kind.singular}"}, status=status)
+
+
+@page_view(policies.can_view_assets)
+def asset_edit(request, resource, code):
+    kind = KINDS[resource]
+    asset = selectors.asset_get(org=request.org, resource=resource, code=code)
+    decision = policies.decide(request.user, resource, asset.code, Action.UPDATE)
+    form = kind.form(request.POST or None, editing=True, read_only=not decision.allowed, initial=_initial(asset))
+    status = 200
+    # A read-only form still validates (disabled fields keep their values), so a refused POST reaches
+    # the service and gets its 403 there: the pages enforce through the same decision as the API.
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.asset_update(actor=request.user, asset=asset, **_fields(kind, form.cleaned_data))
+        except Forbidden as e:
+            form.add_error(None, e.message)
+            status = 403
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"{kind.singular.capitalize()} {asset.code} saved.")
+            return redirect(f"{kind.url}-list")
+    history = audit_list(org=request.org, target_type=kind.audit_type, target_id=asset.code)[:20]
+    return render(request, "criteria/asset_form.html",
+                  {"kind": kind, "form": form, "object": asset, "decision": decision, "history": history,
+                   "title": f"{'Edit' if decision.allowed else 'View'} {kind.singular} {asset.code}"},
+                  status=status)
+
+
+@page_view(policies.can_view_assets)
+def asset_delete(request, resource, code):
+    kind = KINDS[resource]
+    asset = selectors.asset_get(org=request.org, resource=resource, code=code)
+    decision = policies.decide(request.user, resource, asset.code, Action.DELETE)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            services.asset_delete(actor=request.user, asset=asset)
+        except AppError as e:
+            status, error = e.status, e.message
+        else:
+            messages.success(request, f"{kind.singular.capitalize()} {code} deleted.")
+            return redirect(f"{kind.url}-list")
+    return render(request, "criteria/asset_confirm_delete.html",
+                  {"kind": kind, "object": asset, "decision": decision, "error": error}, status=status)
+
+
+@page_view(policies.can_view_assets)
+def asset_explain(request, resource, code):
+    kind = KINDS[resource]
+    asset = selectors.asset_get(org=request.org, resource=resource, code=code)
+    subject = selectors.org_user_get(org=request.org, username=request.GET.get("user") or request.user.username)
+    if not policies.can_explain_for(request.user, subject):
+        raise PermissionDenied
+    action = request.GET.get("action")
+    action = Action(action) if action in {a.value for a in Action} else Action.UPDATE
+    users = selectors.org_users(org=request.org) if policies.can_manage_criteria(request.user) else [request.user]
+    form = ExplainForm(initial={"user": subject.username, "action": action.value}, users=users)
+    decision, entries = policies.explain(subject, resource, asset.code, action)
+    return render(request, "criteria/asset_explain.html",
+                  {"kind": kind, "object": asset, "form": form, "subject": subject, "decision": decision,
+                   "entries": entries, "resource_info": RESOURCES[resource]})
+
+
+# --- security criteria ---------------------------------------------------------
+
+@page_view(policies.can_manage_criteria)
+def criterion_list(request):
+    search = request.GET.get("q", "").strip()
+    resource = request.GET.get("resource", "")
+    resource = resource if resource in {r.value for r in Resource} else ""
+    page = paginate(request, selectors.criterion_list(org=request.org, search=search, resource=resource))
+    return render(request, "criteria/criterion_list.html",
+                  {"page": page, "q": search, "resource": resource, "resources": RESOURCES.values(),
+                   "query": query_without_page(request)})
+
+
+def _resource_param(request) -> Resource:
+    try:
+        return Resource(request.GET.get("resource") or Resource.CATALOG.value)
+    except ValueError:
+        return Resource.CATALOG
+
+
+@page_view(policies.can_manage_criteria)
+def criterion_create(request):
+    resource = _resource_param(request)
+    form = CriterionForm(request.POST or None, org=request.org, resource=resource)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            criterion = services.criterion_create(
+                actor=request.user, org=request.org, code=data["code"] or None, name=data["name"],
+                description=data["description"], resource=resource.value, constraint_type=data["constraint_type"],
+                constraints=[{"values": form.all_values()}], roles=[r.code for r in data["roles"]])
+        except AppError as e:
+            _apply_criterion_error(form, e)
+        else:
+            messages.success(request, f"Security criterion {criterion.code} created.")
+            return redirect("criteria:criterion-list")
+    return render(request, "criteria/criterion_form.html",
+                  {"form": form, "resource_info": RESOURCES[resource],
+                   "title": f"New security criterion on {RESOURCES[resource].config_display_name.lower()}"})
+
+
+def _apply_criterion_error(form, err: AppError) -> None:
+    fields = {{"constraints": "values", "securityCriteriaResource": "values", "constraintType": "constraint_type",
+               "id": "code"}.get(k, k): v for k, v in (err.fields or {}).items()}
+    err.fields = {k: v for k, v in fields.items() if k in form.fields}
+    apply_error(form, err)
+
+
+@page_view(policies.can_manage_criteria)
+def criterion_edit(request, code):
+    criterion = selectors.criterion_get(org=request.org, code=code)
+    resource = Resource(criterion.resource)
+    values = [v for c in criterion.constraints.all() for v in c.values]
+    known = set(selectors.asset_ids(org=request.org, resource=resource))
+    initial = {"name": criterion.name, "description": criterion.description,
+               "values": [v for v in values if v in known],
+               "other_values": ", ".join(v for v in values if v not in known),
+               "roles": [r.code for r in criterion.roles.all()]}
+    form = CriterionForm(request.POST or None, org=request.org, resource=resource, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        constraints = list(criterion.constraints.all())
+        # The page edits one list of ids; it keeps the first constraint's id and folds any others into it.
+        new = [{"id": constraints[0].public_id if constraints else None, "values": form.all_values()}]
+        try:
+            services.criterion_update(actor=request.user, criterion=criterion, name=data["name"],
+                                      description=data["description"], constraints=new,
+                                      roles=[r.code for r in data["roles"]])
+        except AppError as e:
+            _apply_criterion_error(form, e)
+        else:
+            messages.success(request, f"Security criterion {criterion.code} saved.")
+            return redirect("criteria:criterion-list")
+    history = audit_list(org=request.org, target_type="criteria.securitycriterion", target_id=criterion.code)[:20]
+    return render(request, "criteria/criterion_form.html",
+                  {"form": form, "object": criterion, "resource_info": RESOURCES[resource], "history": history,
+                   "unknown_values": [v for v in values if v not in known],
+                   "title": f"Edit security criterion {criterion.code}"})
+
+
+@page_view(policies.can_manage_criteria)
+def criterion_delete(request, code):
+    criterion = selectors.criterion_get(org=request.org, code=code)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            services.criterion_delete(actor=request.user, criterion=criterion)
+        except AppError as e:
+            status, error = e.status, e.message
+        else:
+            messages.success(request, f"Security criterion {code} deleted.")
+            return redirect("criteria:criterion-list")
+    return render(request, "criteria/criterion_confirm_delete.html",
+                  {"object": criterion, "error": error}, status=status)
+

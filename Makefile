@@ -22,8 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadfile
 
+# Benchmarks run against PostgreSQL unless DATABASE_URL says otherwise (each makes a throwaway database).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks $(BENCH)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/accessadmin_bench} \
+		$(BIN)/python -m benchmarks $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

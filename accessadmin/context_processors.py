@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 
 from criteria.policies import can_manage_criteria, can_view_assets
 from groups.policies import can_manage_groups
+from shopperdata import policies as shopperdata_policies
 from stores.policies import can_view_stores
 
 from . import policies
@@ -16,6 +17,8 @@ NAV = [
         ("Stores", "stores:list", can_view_stores),
     ]),
     ("Shopper data", [
+        ("Shopper profiles", "shopperdata:profile-list", shopperdata_policies.can_use_profiles),
+        ("Property access rules", "shopperdata:property-list", shopperdata_policies.can_manage_shopper_type),
     ]),
     ("Catalog", [
         ("Catalogs", "criteria:catalog-list", can_view_assets),

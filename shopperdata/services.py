@@ -73,13 +73,14 @@ def ensure_builtin_properties(*, org: Org, existing: list[PropertyDefinition] | 
 
 # --- the shopper type -----------------------------------------------------------
 
-def _bad(message: str, code: Code, prop: str, status: int | None = None):
-    return InvalidInput(message, code=code, fields={prop: [message]}, status=status)
+def _bad(message: str, code: Code, prop: str, attr: str | None = None):
+    """Returns the InvalidInput for a broken rule; `fields` is keyed "<property>.<attribute>" (or "<property>")."""
+    return InvalidInput(message, code=code, fields={f"{prop}.{attr}" if attr else prop: [message]})
 
 
 def _normalise_values(code: str, raw) -> list[dict]:
     if not isinstance(raw, list):
-        raise _bad(f"{code}: values must be a list.", Code.INVALID_ATTRIBUTE_VALUE, code)
+        raise _bad(f"{code}: values must be a list.", Code.INVALID_ATTRIBUTE_VALUE, code, "values")
     out, seen = [], set()
     for item in raw:
         if isinstance(item, str):
@@ -88,10 +89,10 @@ def _normalise_values(code: str, raw) -> list[dict]:
             value, label = item["value"], item.get("label") or item["value"]
         else:
             raise _bad(f"{code}: each enumerated value must be a string or {{value, label}}.",
-                       Code.INVALID_ATTRIBUTE_VALUE, code)
+                       Code.INVALID_ATTRIBUTE_VALUE, code, "values")
         if not value or value in seen:
             raise _bad(f"{code}: enumerated values must be unique and not empty.", Code.INVALID_ATTRIBUTE_VALUE,
-                       code)
+                       code, "values")
         seen.add(value)
         out.append({"value": value, "label": str(label)})
     return out
@@ -101,24 +102,24 @@ def _check_attribute_shape(code: str, name: str, value):
     """Returns `value` normalised for attribute `name`, or raises."""
     if name in BOOL_ATTRIBUTES:
         if not isinstance(value, bool):
-            raise _bad(f"{code}.{name} must be true or false.", Code.INVALID_ATTRIBUTE_VALUE, code)
+            raise _bad(f"{code}.{name} must be true or false.", Code.INVALID_ATTRIBUTE_VALUE, code, name)
     elif name in NULLABLE_BOOL_ATTRIBUTES:
         if value is not None and not isinstance(value, bool):
-            raise _bad(f"{code}.{name} must be true, false or null.", Code.INVALID_ATTRIBUTE_VALUE, code)
+            raise _bad(f"{code}.{name} must be true, false or null.", Code.INVALID_ATTRIBUTE_VALUE, code, name)
     elif name in STRING_ATTRIBUTES or name in ROLE_ATTRIBUTES or name in ACCESS_RIGHT_ATTRIBUTES:
         if value is not None and not isinstance(value, str):
-            raise _bad(f"{code}.{name} must be a string or null.", Code.INVALID_ATTRIBUTE_VALUE, code)
+            raise _bad(f"{code}.{name} must be a string or null.", Code.INVALID_ATTRIBUTE_VALUE, code, name)
         if isinstance(value, str):
             value = value.strip() or None
         if name == "label" and not value:
-            raise _bad(f"{code}.label must not be empty.", Code.INVALID_ATTRIBUTE_VALUE, code)
+            raise _bad(f"{code}.label must not be empty.", Code.INVALID_ATTRIBUTE_VALUE, code, "label")
     elif name in LEVEL_ATTRIBUTES:
         if value not in (None, SecurityLevel.IGNORE, SecurityLevel.DENY):
-            raise _bad(f"{code}.{name} must be ignore, deny or null.", Code.INVALID_SECURITY_LEVEL, code)
+            raise _bad(f"{code}.{name} must be ignore, deny or null.", Code.INVALID_SECURITY_LEVEL, code, name)
     elif name == "length":
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100000):
             raise _bad(f"{code}.length must be a whole number from 1 to 100000.", Code.INVALID_ATTRIBUTE_VALUE,
-                       code)
+                       code, "length")
     elif name == "values":
         value = _normalise_values(code, value)
     return value
@@ -145,17 +146,17 @@ def _apply_property_changes(prop: PropertyDefinition, attrs: dict, *, creating: 
     attrs = dict(attrs)
     given_id = attrs.pop("id", code)
     if given_id != code:
-        raise _bad(f"{code}: id {given_id!r} does not match the property key.", Code.INVALID_PROPERTY_ID, code)
+        raise _bad(f"{code}: id {given_id!r} does not match the property key.", Code.INVALID_PROPERTY_ID, code, "id")
     attrs.pop("editableAttributes", None)  # sent back from a GET; never set by a client
     for name in attrs:
         if name not in ATTRIBUTES:
-            raise _bad(f"{code}: unknown attribute {name!r}.", Code.UNKNOWN_ATTRIBUTE, code)
+            raise _bad(f"{code}: unknown attribute {name!r}.", Code.UNKNOWN_ATTRIBUTE, code, name)
 
     if creating:
         type_ = normalise_type(attrs.get("type"))
         if type_ is None:
             raise _bad(f"{code}: type must be one of shortText, longText, richText, number, date, timestamp, "
-                       "checkbox, enumerated, array, reference.", Code.INVALID_PROPERTY_TYPE, code)
+                       "checkbox, enumerated, array, reference.", Code.INVALID_PROPERTY_TYPE, code, "type")
         prop.type = type_
         attrs.pop("type", None)
         prop.label = code
@@ -168,7 +169,7 @@ def _apply_property_changes(prop: PropertyDefinition, attrs: dict, *, creating: 
             if prop.type == "array" and name == "securityMaskingValue" and value is not None:
                 continue
             if name not in editable and not _same_attribute(prop, name, value):
-                raise _bad(f"{code}.{name} cannot be changed.", Code.ATTRIBUTE_NOT_EDITABLE, code)
+                raise _bad(f"{code}.{name} cannot be changed.", Code.ATTRIBUTE_NOT_EDITABLE, code, name)
 
     for name, value in attrs.items():
         if name == "type":
@@ -179,53 +180,56 @@ def _apply_property_changes(prop: PropertyDefinition, attrs: dict, *, creating: 
     if prop.type == "reference":
         if not prop.item_type:
             raise _bad(f"{code}: a reference needs itemType (the type it points to).",
-                       Code.INVALID_ATTRIBUTE_VALUE, code)
+                       Code.INVALID_ATTRIBUTE_VALUE, code, "itemType")
         set_access = [n for n in ACCESS_ATTRIBUTES if getattr(prop, ATTRIBUTES[n]) is not None]
         if set_access:
             raise _bad(f"{code}: access attributes ({', '.join(set_access)}) cannot be set on a reference "
                        "property; set them on the properties of the referenced object.",
-                       Code.ACCESS_ON_REFERENCE, code)
+                       Code.ACCESS_ON_REFERENCE, code, set_access[0])
     if prop.type == "array":
         prop.item_type = prop.item_type or "shortText"
         if prop.item_type not in ARRAY_ITEM_TYPES:
-            raise _bad(f"{code}: an array holds shortText or number items.", Code.INVALID_ATTRIBUTE_VALUE, code)
+            raise _bad(f"{code}: an array holds shortText or number items.", Code.INVALID_ATTRIBUTE_VALUE, code,
+                       "itemType")
         if prop.security_masking_value is not None:
             raise _bad(f"{code}: securityMaskingValue cannot be set on an array property.",
-                       Code.MASKING_VALUE_ON_ARRAY, code)
+                       Code.MASKING_VALUE_ON_ARRAY, code, "securityMaskingValue")
     elif prop.type != "reference" and prop.item_type:
         raise _bad(f"{code}: itemType is only for array and reference properties.", Code.INVALID_ATTRIBUTE_VALUE,
-                   code)
+                   code, "itemType")
     if prop.type == "enumerated" and not prop.values:
-        raise _bad(f"{code}: an enumerated property needs values.", Code.ENUM_VALUES_REQUIRED, code)
+        raise _bad(f"{code}: an enumerated property needs values.", Code.ENUM_VALUES_REQUIRED, code, "values")
     if prop.type != "enumerated" and prop.values:
-        raise _bad(f"{code}: only enumerated properties have values.", Code.INVALID_ATTRIBUTE_VALUE, code)
+        raise _bad(f"{code}: only enumerated properties have values.", Code.INVALID_ATTRIBUTE_VALUE, code, "values")
     if prop.multi_select and prop.type != "enumerated":
-        raise _bad(f"{code}: multiSelect is only for enumerated properties.", Code.INVALID_ATTRIBUTE_VALUE, code)
+        raise _bad(f"{code}: multiSelect is only for enumerated properties.", Code.INVALID_ATTRIBUTE_VALUE, code,
+                       "multiSelect")
     for name in ROLE_ATTRIBUTES:
         role = getattr(prop, ATTRIBUTES[name])
         if role is not None and role not in roles:
-            raise _bad(f"{code}.{name}: unknown role {role!r}.", Code.UNKNOWN_ROLE, code)
+            raise _bad(f"{code}.{name}: unknown role {role!r}.", Code.UNKNOWN_ROLE, code, name)
     for name in ACCESS_RIGHT_ATTRIBUTES:
         right = getattr(prop, ATTRIBUTES[name])
         if right is not None and right not in access_rights:
-            raise _bad(f"{code}.{name}: unknown access right {right!r}.", Code.UNKNOWN_ACCESS_RIGHT, code)
+            raise _bad(f"{code}.{name}: unknown access right {right!r}.", Code.UNKNOWN_ACCESS_RIGHT, code, name)
     for name in LEVEL_ATTRIBUTES:
         if getattr(prop, ATTRIBUTES[name]) == SecurityLevel.DENY and prop.builtin:
             raise _bad(f"{code}.{name}: deny is available only for custom properties.", Code.DENY_ON_BUILTIN,
-                       code)
+                       code, name)
     if prop.default is not None:
         try:
             prop.default = coerce(prop, prop.default)
         except BadValue as e:
-            raise _bad(f"{code}.default {e}.", Code.INVALID_DEFAULT, code) from None
+            raise _bad(f"{code}.default {e}.", Code.INVALID_DEFAULT, code, "default") from None
     if prop.security_masking_value is not None:
         try:
             prop.security_masking_value = coerce(prop, prop.security_masking_value)
         except BadValue as e:
             raise _bad(f"{code}.securityMaskingValue must match the property type {prop.type}: it {e}.",
-                       Code.MASKING_VALUE_TYPE, code) from None
+                       Code.MASKING_VALUE_TYPE, code, "securityMaskingValue") from None
     if prop.required and prop.default is None and not prop.builtin:
-        raise _bad(f"{code}: a required custom property needs a default.", Code.REQUIRED_WITHOUT_DEFAULT, code)
+        raise _bad(f"{code}: a required custom property needs a default.", Code.REQUIRED_WITHOUT_DEFAULT, code,
+                       "default")
 
 
 @dataclass

@@ -130,12 +130,12 @@ def _enumerated(prop, value):
     return value
 
 
-def _array(prop, value):
+def _array(prop, value, lenient):
     if not isinstance(value, list):
         raise BadValue("must be a list")
     item = prop.item_type or "shortText"
     if item == "number":
-        return [_number(v, False) for v in value]
+        return [_number(v, lenient) for v in value]
     if not all(isinstance(v, str) for v in value):
         raise BadValue("must be a list of strings")
     return list(value)
@@ -169,7 +169,7 @@ def coerce(prop, value, *, lenient: bool = False):
             return None
         return _enumerated(prop, value)
     if t == "array":
-        return _array(prop, value)
+        return _array(prop, value, lenient)
     return value  # reference: stored as given
 
 

@@ -26,6 +26,7 @@ BUILTIN_PROPERTIES = [
     ("GDPRProfileP13nConsentDate", {"type": "timestamp", "label": "Personalization Consent Date"}),
     ("receiveEmail", {"type": "enumerated", "label": "Receive Email", "required": True, "default": "no",
                       "values": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]}),
+    ("abandonedOrderCount", {"type": "number", "label": "Abandoned Order Count"}),
     ("homeAddress", {"type": "reference", "item_type": "address", "label": "Home Address",
                      "shopper_writeable": True}),
 ]

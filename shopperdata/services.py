@@ -263,6 +263,7 @@ def shopper_type_update(*, actor, org: Org, properties: dict, properties_order: 
     roles = set(Role.objects.filter(org=org).values_list("code", flat=True))
     rights = set(AccessRight.objects.for_org(org).values_list("code", flat=True))
     result = ShopperTypeUpdate(properties=[])
+    order_changed = False
     before, after, to_save = {}, {}, []
     next_position = max((p.position for p in existing.values()), default=0) + 1
     for code, attrs in properties.items():
@@ -296,18 +297,20 @@ def shopper_type_update(*, actor, org: Org, properties: dict, properties_order: 
                                code=Code.UNKNOWN_PROPERTY)
         rank = {c: i for i, c in enumerate(properties_order)}
         ordered = sorted(existing.values(), key=lambda p: (rank.get(p.code, len(rank)), p.position, p.code))
+        before_order = [p.code for p in sorted(existing.values(), key=lambda p: (p.position, p.code))]
+        order_changed = [p.code for p in ordered] != before_order
         for i, prop in enumerate(ordered):
-            if prop.position != i:
+            if order_changed and prop.position != i:
                 prop.position = i
                 if prop not in to_save:
                     to_save.append(prop)
     for prop in to_save:
         prop.save()
-    if after or properties_order is not None:
+    if after or order_changed:
         audit.record(org=org, actor=actor, action="shopper_type.update", target=None,
                      target_type="shopperdata.shoppertype", target_id=shopper_type,
                      before=before or None,
-                     after={**after, **({"propertiesOrder": properties_order} if properties_order else {}),
+                     after={**after, **({"propertiesOrder": properties_order} if order_changed else {}),
                             **({"language": language} if language else {})})
     result.properties = selectors.property_list(org=org, shopper_type=shopper_type)
     return result

@@ -1,6 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider.views import TokenView
+
+from stores.enforcement.gateway import authz_check
 
 from . import views
 from .api import urls as core_api
@@ -51,6 +54,9 @@ urlpatterns = [
     path("catalog/", include("criteria.urls")),
     path("api/v1/", include(api_v1)),
     path("ccadmin/v1/", include(ccadmin_v1)),
+    path("v2/", include("stores.tillapi.urls")),
+    path("authz/check", authz_check, name="authz-check"),
+    re_path(r"^oauth/token/?$", TokenView.as_view(), name="oauth-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

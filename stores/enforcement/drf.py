@@ -1,0 +1,70 @@
+"""DRF glue of the till API: the authentication class, the one permission class, and the base view
+that renders errors in the till API's shape (never a 500 when the database is unreachable)."""
+
+from django.db import InterfaceError, OperationalError
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accessadmin.throttling import client_address
+
+from . import auth, usage
+from .caller import Caller
+from .errors import REALM, AccessDenied, AuthorizationUnavailable
+from .errors import body as error_body
+from .policies import decide
+
+
+class TillAuthentication(BaseAuthentication):
+    """HTTP Basic for tills (code:secret, or code:md5hex(secret)) and Bearer for OAuth2 API clients."""
+
+    def authenticate(self, request):
+        caller = auth.authenticate(request.META.get("HTTP_AUTHORIZATION", ""), client_address(request))
+        return None if caller is None else (caller, None)
+
+    def authenticate_header(self, request):
+        return REALM
+
+
+class CallerGroupAllows(BasePermission):
+    """The one permission class: maps the method to read/write and asks the caller's access group
+    about the view's declared `resource` and `api` (part). Every decision is counted."""
+
+    def has_permission(self, request, view):
+        caller = request.user
+        if not isinstance(caller, Caller):
+            raise exceptions.NotAuthenticated("Authentication credentials were not provided.")
+        decision = decide(caller, view.resource, view.api, request.method)
+        usage.count(caller, decision, request.method)
+        request.decision = decision
+        if not decision.passes:
+            raise AccessDenied(extra={"explanation": decision.explanation(caller)})
+        return True
+
+
+class TillApiView(APIView):
+    """Base of every till API view. Subclasses set `resource` and `api` ("data" or "config")."""
+
+    resource: str = ""
+    api: str = ""
+    authentication_classes = [TillAuthentication]
+    permission_classes = [CallerGroupAllows]
+    pagination_class = None
+
+    def render_app_error(self, request, err):
+        response = Response(error_body(err), status=err.status)
+        retry_after = getattr(err, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(int(retry_after))
+        return response
+
+    def handle_exception(self, exc):
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            exc = AuthorizationUnavailable()
+        return super().handle_exception(exc)
+
+    @property
+    def caller(self) -> Caller:
+        return self.request.user

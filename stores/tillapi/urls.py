@@ -1,0 +1,21 @@
+"""/v2/ — the till API. Paths have no trailing slash; the form with one also works."""
+
+from django.urls import re_path
+
+from . import views
+
+ID = r"(?P<customer_id>[0-9]+)"
+
+urlpatterns = [
+    re_path(r"^customers/?$", views.CustomersView.as_view(), name="till-customers"),
+    re_path(rf"^customers/{ID}/?$", views.CustomerView.as_view(), name="till-customer"),
+    re_path(r"^transactions/?$", views.TransactionsView.as_view(), name="till-transactions"),
+    re_path(r"^points/issue/?$", views.PointsIssueView.as_view(), name="till-points-issue"),
+    re_path(r"^points/redeem/?$", views.PointsRedeemView.as_view(), name="till-points-redeem"),
+    re_path(rf"^points/{ID}/?$", views.PointsBalanceView.as_view(), name="till-points"),
+    re_path(r"^events/?$", views.EventsView.as_view(), name="till-events"),
+    re_path(r"^stores/?$", views.StoresView.as_view(), name="till-stores"),
+    re_path(r"^tills/?$", views.TillsView.as_view(), name="till-tills"),
+    re_path(r"^behavioral-events/?$", views.BehavioralEventsView.as_view(), name="till-behavioral-events"),
+    re_path(r"^org/?$", views.OrgView.as_view(), name="till-org"),
+]

@@ -74,7 +74,8 @@ def seed(*, orgs: dict[str, Org]) -> None:
         first, last_name = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
         rows.append(Profile(
             org=acme,
-            email=f"{first}.{last_name}.{i}@example.com".lower(),
+            # The email does not repeat the last name, which CSRs may not read.
+            email=f"{first}.{i:03d}@example.com".lower(),
             mobile=f"+4470{i:08d}",
             first_name=first,
             last_name=last_name,

@@ -92,7 +92,7 @@ def profile_list(*, org: Org, plan: AccessPlan | None = None, q: str = "", email
     if email:
         qs = qs.filter(email=email.lower()) if readable("email") else qs.none()
     if mobile:
-        qs = qs.filter(mobile=normalise_mobile(mobile)) if readable("mobile") else qs.none()
+        qs = qs.filter(_mobile_q(mobile)) if readable("mobile") and normalise_mobile(mobile) else qs.none()
     if name:
         cond = name_q(name)
         qs = qs.filter(cond) if cond is not None else qs.none()
@@ -124,6 +124,13 @@ def normalise_mobile(value: str | None) -> str | None:
     return ("+" if value.startswith("+") else "") + digits
 
 
+def _mobile_q(value: str) -> Q:
+    """Matches a mobile number written with or without its leading + (a + in a URL often arrives as a space)."""
+    number = normalise_mobile(value)
+    digits = number.lstrip("+")
+    return Q(mobile=number) if number.startswith("+") else Q(mobile=digits) | Q(mobile="+" + digits)
+
+
 def profile_get(*, org: Org, pk) -> Profile:
     """Returns `org`'s profile `pk`; 404 when missing or another org's."""
     try:
@@ -139,7 +146,7 @@ def profile_find(*, org: Org, email: str | None = None, mobile: str | None = Non
     if email:
         return qs.filter(email=email.strip().lower()).first()
     if mobile and normalise_mobile(mobile):
-        return qs.filter(mobile=normalise_mobile(mobile)).first()
+        return qs.filter(_mobile_q(mobile)).first()
     return None
 
 

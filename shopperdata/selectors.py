@@ -1,10 +1,12 @@
 """Reads of shopper data, scoped to one org.
 
-Selectors return rows; showing property values to a person always goes
-through masking.present() with the viewer's AccessPlan (see shopperdata.read
-for the helpers that pair the two). `actor=None` means a system integration
-(another app's server code, the till API): it is never masked.
+Selectors return rows; showing property values to anyone always goes through
+masking.present() with an AccessPlan from plan_for(actor=..., org=...).
+`actor=None` means a system integration (another app's server code, the till
+API): its plan masks nothing.
 """
+
+import re
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -15,6 +17,8 @@ from accessadmin.tenancy import get_scoped_or_404, scope
 from .builtins import COLUMN_PROPERTIES
 from .models import USER_SHOPPER_TYPE, Profile, PropertyDefinition
 from .policies import AccessPlan, access_plan, write_without_read
+
+PHONE_LIKE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{2,}$")
 
 
 def property_list(*, org: Org, shopper_type: str = USER_SHOPPER_TYPE) -> list[PropertyDefinition]:
@@ -100,7 +104,7 @@ def profile_list(*, org: Org, plan: AccessPlan | None = None, q: str = "", email
         alternatives = []
         if readable("email"):
             alternatives.append(Q(email__icontains=q))
-        if readable("mobile") and normalise_mobile(q):
+        if readable("mobile") and PHONE_LIKE_RE.match(q):
             alternatives.append(Q(mobile__contains=normalise_mobile(q).lstrip("+")))
         if name_q(q) is not None:
             alternatives.append(name_q(q))

@@ -135,7 +135,10 @@ def asset_delete(request, resource, code):
 def asset_explain(request, resource, code):
     kind = KINDS[resource]
     asset = selectors.asset_get(org=request.org, resource=resource, code=code)
-    subject = selectors.org_user_get(org=request.org, username=request.GET.get("user") or request.user.username)
+    username = request.GET.get("user")
+    # Platform staff belong to no org: asking about themselves must not look them up in it.
+    subject = (selectors.org_user_get(org=request.org, username=username)
+               if username and username != request.user.username else request.user)
     if not policies.can_explain_for(request.user, subject):
         raise PermissionDenied
     action = request.GET.get("action")

@@ -2,11 +2,14 @@
 
 from datetime import UTC
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..resources import ACTIONS, RESOURCES, Resource
 
 
+@extend_schema_field({"oneOf": [{"type": "string"},
+                                {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}]})
 class RefField(serializers.Field):
     """Accepts a reference as "someId" or {"id": "someId"} (also {"repositoryId": ...})."""
 

@@ -156,6 +156,15 @@ def test_explainer_page(acme, acme_admin, pages):
     assert pages(acme_admin).get("/catalog/catalogs/ApparelCatalog/explain/?user=ghost").status_code == 404
 
 
+def test_platform_staff_use_the_pages_as_admins(acme, platform_staff, pages):
+    make_asset(acme, Resource.CATALOG, "HomeGoodsCatalog")
+    client = pages(platform_staff)
+    client.post("/org/switch/", {"org": "acme"})
+    assert client.get("/catalog/criteria/").status_code == 200
+    assert b"Allowed" in client.get("/catalog/catalogs/HomeGoodsCatalog/explain/").content
+    assert client.post("/catalog/catalogs/HomeGoodsCatalog/", {"display_name": "HG", "active": "on"}).status_code == 302
+
+
 def test_page_access(acme, pages):
     csr = pages(make_user(acme, privileges=[Privilege.CS_AGENT]))
     catalog = pages(make_user(acme, privileges=[Privilege.CATALOG]))

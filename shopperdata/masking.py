@@ -20,14 +20,8 @@ def present(values: dict, plan: AccessPlan) -> dict:
     visible → the value (None when unset); masked → the masking value;
     hidden → the key is left out.
     """
-    out = {}
     get = values.get
-    for code, outcome, mask in plan.read_rules:
-        if outcome is VISIBLE:
-            out[code] = get(code)
-        elif outcome is MASKED:
-            out[code] = mask
-    return out
+    return {code: get(code) if visible else mask for code, visible, mask in plan.read_rules}
 
 
 def shown_value(values: dict, plan: AccessPlan, code: str):

@@ -156,16 +156,18 @@ def property_access(viewer: Viewer, prop) -> PropertyAccess:
 class AccessPlan:
     """A viewer's PropertyAccess for every property of a shopper type, in property order.
 
-    `read_rules` is the precomputed (id, outcome, mask) sequence that
-    masking.present() walks for every profile, so a list of N profiles costs N
-    short loops and no further decisions.
+    `read_rules` is the precomputed (id, visible?, mask) sequence of the
+    properties the viewer is shown at all, which masking.present() walks for
+    every profile: a list of N profiles costs N short loops and no further
+    decisions.
     """
 
     def __init__(self, viewer: Viewer, properties: Iterable):
         self.viewer = viewer
         self.properties = {p.code: p for p in properties}
         self.entries = {code: property_access(viewer, p) for code, p in self.properties.items()}
-        self.read_rules = tuple((code, e.read, e.mask) for code, e in self.entries.items())
+        self.read_rules = tuple((code, e.read == VISIBLE, e.mask) for code, e in self.entries.items()
+                                if e.read != HIDDEN)
 
     def __getitem__(self, code) -> PropertyAccess:
         return self.entries[code]

@@ -7,8 +7,8 @@ from accessadmin.errors import AppError
 from accessadmin.models import AccessRight, Role
 
 from .attributes import ACCESS_ATTRIBUTES, editable_attributes
-from .masking import shown_value
-from .policies import ALLOWED, HIDDEN, AccessPlan
+from .masking import present
+from .policies import ALLOWED, AccessPlan
 from .values import TYPES, BadValue, coerce, enum_values
 
 BOOL_CHOICES = [("true", "Yes"), ("false", "No")]
@@ -48,11 +48,12 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, plan: AccessPlan, values: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        shown_values = present(values, plan)
         for code, prop in plan.properties.items():
             entry = plan[code]
-            if entry.read == HIDDEN or prop.type == "reference":
+            if code not in shown_values or prop.type == "reference":
                 continue
-            shown = shown_value(values, plan, code)
+            shown = shown_values[code]
             writable = entry.write == ALLOWED
             help_text = "" if writable else "Read-only for you."
             if writable and prop.type == "checkbox":

@@ -8,7 +8,7 @@ decisions themselves come from policies.AccessPlan.
 from accessadmin.errors import Forbidden, InvalidInput
 
 from .errors import Code
-from .policies import ALLOWED, DENIED, HIDDEN, MASKED, VISIBLE, AccessPlan
+from .policies import ALLOWED, DENIED, AccessPlan
 from .values import BadValue, coerce
 
 _NOTHING = object()  # "the caller was shown nothing" (hidden property)
@@ -18,20 +18,11 @@ def present(values: dict, plan: AccessPlan) -> dict:
     """Returns the property values `plan`'s viewer may see, in property order.
 
     visible → the value (None when unset); masked → the masking value;
-    hidden → the key is left out.
+    hidden → the key is left out. Pages, the Admin API, the explainer, the
+    write check (what the caller "was shown") and the export all call this.
     """
     get = values.get
     return {code: get(code) if visible else mask for code, visible, mask in plan.read_rules}
-
-
-def shown_value(values: dict, plan: AccessPlan, code: str):
-    """Returns what the viewer was shown for `code`: the value, the mask, or _NOTHING when hidden."""
-    entry = plan[code]
-    if entry.read == VISIBLE:
-        return values.get(code)
-    if entry.read == MASKED:
-        return entry.mask
-    return _NOTHING
 
 
 def _same(prop, submitted, shown) -> bool:
@@ -57,13 +48,14 @@ def check_writes(*, plan: AccessPlan, current: dict, submitted: dict, lenient: b
     Raises before anything is written, so a refused request changes nothing.
     """
     changes, ignored, denied, bad = {}, [], [], {}
+    shown = present(current, plan)  # what the caller was shown: the same function as every read path
     for code, raw in submitted.items():
         if code not in plan:
             raise InvalidInput(f"Unknown property: {code}.", code=Code.UNKNOWN_PROPERTY,
                                fields={code: ["No such property."]})
         prop = plan.properties[code]
         entry = plan[code]
-        if _same(prop, raw, shown_value(current, plan, code)):
+        if _same(prop, raw, shown.get(code, _NOTHING)):
             continue
         if entry.write == ALLOWED:
             if prop.type == "reference" and raw is not None and not isinstance(raw, (dict, list, str)):
@@ -89,4 +81,3 @@ def check_writes(*, plan: AccessPlan, current: dict, submitted: dict, lenient: b
     return changes, ignored
 
 
-__all__ = ["present", "check_writes", "shown_value", "HIDDEN", "MASKED", "VISIBLE", "DENIED"]

@@ -164,6 +164,7 @@ def test_properties_order(acme_admin, api):
     ({"lastName": {"type": "number"}}, "attribute_not_editable"),
     ({"lastName": {"length": 10}}, "attribute_not_editable"),
     ({"lastName": {"required": "yes"}}, "invalid_attribute_value"),
+    ({"lastName": {"readRole": ["audit", "adminRole"]}}, "invalid_attribute_value"),  # one id per attribute
     ({"9lives": {"type": "shortText"}}, "invalid_property_id"),
     ({"id": {"type": "shortText"}}, "invalid_property_id"),
 ])

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from accessadmin.models import Org
+from accessadmin.models import AuditEvent, Org
 from accessadmin.tenancy import get_scoped_or_404, scope
 from groups import cells as cellsmod
 from groups import selectors as group_selectors
@@ -115,3 +115,8 @@ def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
 def store_for_till(*, org: Org, code: str) -> Store:
     """Returns the org's store a new till goes to; 404 for a missing one or another org's."""
     return get_scoped_or_404(Store.objects.all(), org, code=code or "")
+
+
+def scope_audit(*, org: Org, till: Till):
+    """Returns the org's audit events about `till`, newest first."""
+    return scope(AuditEvent.objects.all(), org).filter(target_type="stores.till", target_id=str(till.pk))

@@ -1,0 +1,138 @@
+"""Tills through the front door: /api/v1/ endpoints and pages, refusals, isolation, query counts."""
+
+import pytest
+
+from accessadmin.privileges import Privilege
+from accessadmin.testing import assert_other_org_404, make_user
+from groups import services as group_services
+from groups.builtins import INSTORE
+
+from .tillkit import builtin, custom_group, make_store, make_till, reset_enforcement_caches, till_client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_enforcement():
+    reset_enforcement_caches()
+    yield
+    reset_enforcement_caches()
+
+
+@pytest.fixture
+def store(acme):
+    return make_store(acme, "acme-s001")
+
+
+def test_create_till_returns_the_secret_once_and_it_works(api, acme_admin, store):
+    client = api(acme_admin)
+    response = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-s001-t1"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["code"] == "acme-s001-t1" and body["store"] == "acme-s001" and len(body["secret"]) >= 24
+    assert "secret" not in client.get("/api/v1/tills/acme-s001-t1/").json()
+    assert "secret" not in client.get("/api/v1/stores/acme-s001/tills/").json()["results"][0]
+    assert till_client("acme-s001-t1", body["secret"]).get("/v2/customers").status_code == 200
+    auto = client.post("/api/v1/stores/acme-s001/tills", {}, format="json").json()
+    assert auto["code"] == "acme-s001-t2"
+
+
+def test_create_till_refusals_change_nothing(api, acme_admin, store):
+    client = api(acme_admin)
+    client.post("/api/v1/stores/acme-s001/tills/", {"code": "t-1"}, format="json")
+    dup = client.post("/api/v1/stores/acme-s001/tills/", {"code": "t-1"}, format="json")
+    assert dup.status_code == 409 and dup.json()["code"] == "duplicate_code"
+    bad = client.post("/api/v1/stores/acme-s001/tills/", {"code": "no spaces!"}, format="json")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_code"
+    assert client.post("/api/v1/stores/nope/tills/", {}, format="json").status_code == 404
+    assert client.get("/api/v1/tills/").json()["count"] == 1
+
+
+def test_rotate_secret_returns_a_new_secret_and_the_old_stops(api, acme_admin, store):
+    client = api(acme_admin)
+    first = client.post("/api/v1/stores/acme-s001/tills/", {"code": "r-1"}, format="json").json()["secret"]
+    assert till_client("r-1", first).get("/v2/customers").status_code == 200
+    rotated = client.post("/api/v1/tills/r-1/rotate-secret/")
+    assert rotated.status_code == 200
+    second = rotated.json()["secret"]
+    assert second != first and rotated.json()["secret_rotated_at"]
+    assert till_client("r-1", first).get("/v2/customers").status_code == 401
+    assert till_client("r-1", second).get("/v2/customers").status_code == 200
+
+
+def test_deactivate_and_activate(api, acme_admin, acme, store):
+    till = make_till(acme, store, code="d-1")
+    client = api(acme_admin)
+    assert client.post("/api/v1/tills/d-1/deactivate/").json()["active"] is False
+    assert till_client(till.code).get("/v2/customers").status_code == 401
+    assert client.post("/api/v1/tills/d-1/activate/").json()["active"] is True
+    assert till_client(till.code).get("/v2/customers").status_code == 200
+
+
+def test_effective_permissions_explain_group_and_why(api, acme_admin, acme, store):
+    till = make_till(acme, store, code="e-1")
+    client = api(acme_admin)
+    body = client.get(f"/api/v1/tills/{till.code}/effective-permissions/").json()
+    assert body["access_group"]["name"] == "POS" and body["source"] == "org_default"
+    assert {"resource": "customer", "api": "data", "read": True, "write": True} in body["permissions"]
+    assert "default" in body["why"]
+    group = custom_group(acme, "Readers", {("customer", "data", "read")})
+    group_services.stores_allocate(actor=None, org=acme, group=group, store_codes=[store.code])
+    body = client.get(f"/api/v1/tills/{till.code}/effective-permissions/").json()
+    assert body["access_group"]["name"] == "Readers" and body["source"] == "store"
+    assert body["permissions"] == [{"resource": "customer", "api": "data", "read": True, "write": False}]
+
+
+def test_other_org_and_unprivileged_users(api, acme, globex_admin, store):
+    till = make_till(acme, store, code="iso-1")
+    other = api(globex_admin)
+    assert_other_org_404(other, f"/api/v1/tills/{till.code}/")
+    assert_other_org_404(other, f"/api/v1/tills/{till.code}/rotate-secret/", "post")
+    assert_other_org_404(other, f"/api/v1/tills/{till.code}/deactivate/", "post")
+    assert_other_org_404(other, f"/api/v1/tills/{till.code}/effective-permissions/")
+    assert_other_org_404(other, "/api/v1/stores/acme-s001/tills/", "post", {})
+    assert other.get("/api/v1/tills/").json()["count"] == 0
+    csr = make_user(acme, privileges=[Privilege.CS_AGENT])
+    assert api(csr).get("/api/v1/tills/").status_code == 403
+    assert api(csr).post(f"/api/v1/tills/{till.code}/rotate-secret/").status_code == 403
+    assert api(None).get("/api/v1/tills/").status_code == 401
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_till_list_query_counts_are_constant(api, pages, acme, acme_admin, store, rows,
+                                             django_assert_max_num_queries):
+    group = builtin(INSTORE)
+    other_store = make_store(acme, "acme-s002", group=group)
+    for n in range(rows):
+        make_till(acme, store if n % 2 else other_store)
+    client, page = api(acme_admin), pages(acme_admin)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/tills/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert page.get("/stores/-/tills/").status_code == 200
+
+
+def test_till_pages_create_show_secret_once_rotate_deactivate(pages, acme, acme_admin, store):
+    page = pages(acme_admin)
+    assert page.get("/stores/-/tills/new/?store=acme-s001").status_code == 200
+    response = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "pg-1"})
+    assert response.status_code == 200
+    secret = response.context["secret"]
+    assert secret.encode() in response.content
+    assert "no-store" in response["Cache-Control"]
+    detail = page.get("/stores/-/tills/pg-1/")
+    assert detail.status_code == 200 and secret.encode() not in detail.content
+    assert b"What can this till do, and why" in detail.content and b"POS" in detail.content
+    rotated = page.post("/stores/-/tills/pg-1/rotate/")
+    assert rotated.status_code == 200 and rotated.context["secret"] != secret
+    assert page.post("/stores/-/tills/pg-1/deactivate/").status_code == 302
+    assert b"Inactive" in page.get("/stores/-/tills/").content
+    dup = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "pg-1"})
+    assert dup.status_code == 200 and b"This code is taken." in dup.content
+
+
+def test_till_pages_other_org_404(pages, acme, globex_admin, store):
+    make_till(acme, store, code="pg-iso")
+    page = pages(globex_admin)
+    assert page.get("/stores/-/tills/pg-iso/").status_code == 404
+    assert page.post("/stores/-/tills/pg-iso/rotate/").status_code == 404
+    assert page.post("/stores/-/tills/pg-iso/deactivate/").status_code == 404
+    assert b"pg-iso" not in page.get("/stores/-/tills/").content

@@ -14,6 +14,13 @@ def audit_role(acme, acme_admin):
 
 
 @pytest.fixture
+def unassigned_right(acme, acme_admin):
+    """An access right of acme that no role holds (the document's second example)."""
+    return core_services.access_right_create(actor=acme_admin, org=acme, code="unassignedRight",
+                                             name="Held by no role")
+
+
+@pytest.fixture
 def csr(acme):
     return make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
 

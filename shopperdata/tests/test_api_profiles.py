@@ -339,3 +339,32 @@ def test_profile_list_and_search_query_counts_are_constant(acme, audit_role, csr
         r = client.get(PROFILES + query)
     assert r.json()["total"] == 100 and len(r.json()["items"]) == 100
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+# The document's "Here are some examples": (rules on firstName, then per user: (reads?, writes?)).
+EXAMPLES = [
+    ("all read, only administrators write", {"writeRole": "adminRole"},
+     {"csr": (True, False), "auditor": (True, False), "admin": (True, True)}),
+    ("nobody writes (an access right no role holds), audit reads",
+     {"writeAccessRight": "unassignedRight", "readRole": "audit"},
+     {"csr": (False, False), "auditor": (True, False), "admin": (False, False)}),
+    ("one role reads and writes, nobody else either", {"writeRole": "audit", "readRole": "audit"},
+     {"csr": (False, False), "auditor": (True, True), "admin": (False, False)}),
+]
+
+
+@pytest.mark.parametrize("case,rules,expected", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_the_documents_three_examples_through_the_api(acme, acme_admin, audit_role, unassigned_right, csr,
+                                                       auditor, api, new_profile, case, rules, expected):
+    r = api(acme_admin).put("/ccadmin/v1/shopperTypes/user", {"properties": {"firstName": rules}}, format="json",
+                            HTTP_X_CCASSET_LANGUAGE="en")
+    assert r.status_code == 200 and r.json()["warnings"] == []
+    profile = new_profile(acme, email="ann@example.com", firstName="Ann")
+    users = {"csr": csr, "auditor": auditor, "admin": acme_admin}
+    for name, (reads, writes) in expected.items():
+        client = api(users[name])
+        assert client.get(url(profile)).json()["firstName"] == ("Ann" if reads else None), name
+        assert client.put(url(profile), {"firstName": "Changed"}, format="json").status_code == 200
+        stored = Profile.objects.get(pk=profile.pk).first_name
+        assert stored == ("Changed" if writes else "Ann"), name
+        Profile.objects.filter(pk=profile.pk).update(first_name="Ann")

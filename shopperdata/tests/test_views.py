@@ -12,7 +12,7 @@ from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
 from shopperdata.models import Profile, PropertyDefinition
 
-from .test_api_profiles import MASKING_TABLE
+from .test_api_profiles import EXAMPLES, MASKING_TABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,34 @@ def test_profile_list_page_query_count_is_constant(acme, audit_role, csr, pages,
         r = client.get("/shoppers/?q=example")
     assert r.context["page"].paginator.count == 100
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("case,rules,expected", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_the_documents_three_examples_through_the_pages(acme, acme_admin, audit_role, unassigned_right, csr,
+                                                         auditor, pages, new_profile, case, rules, expected):
+    admin_client = pages(acme_admin)
+    data = form_data(admin_client.get("/shoppers/properties/firstName/"))
+    data = {k: v for k, v in data.items() if v is not False}
+    data.update(rules)
+    r = admin_client.post("/shoppers/properties/firstName/", data, follow=True)
+    assert b"Property firstName saved." in r.content
+    assert b"without being able to read it" not in r.content  # none of the examples warns
+    profile = new_profile(acme, email="ann@example.com", firstName="Ann")
+    users = {"csr": csr, "auditor": auditor, "admin": acme_admin}
+    for name, (reads, writes) in expected.items():
+        client = pages(users[name])
+        assert cell(client.get(f"/shoppers/{profile.pk}/"), "firstName") == ("Ann" if reads else "null"), name
+        edit = client.get(f"/shoppers/{profile.pk}/edit/")
+        field = re.search(r'<input[^>]*name="firstName"[^>]*>', edit.content.decode()).group(0)
+        assert ("readonly" in field) is (not writes), name
+        sent = form_data(edit)
+        sent["firstName"] = "Changed"
+        assert client.post(f"/shoppers/{profile.pk}/edit/", sent).status_code == 302
+        assert Profile.objects.get(pk=profile.pk).first_name == ("Changed" if writes else "Ann"), name
+        Profile.objects.filter(pk=profile.pk).update(first_name="Ann")
+
+
+def test_no_implicit_bypass_for_administrators_on_the_page(demo_acme, acme_admin, pages):
+    profile = Profile.objects.filter(org=demo_acme).first()
+    r = pages(acme_admin).get(f"/shoppers/{profile.pk}/")
+    assert cell(r, "lastName") == "XXXXX" and cell(r, "loyaltyTier") == "—"

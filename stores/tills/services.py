@@ -109,8 +109,10 @@ def _client_group(org: Org, group: AccessGroup) -> AccessGroup:
 
 
 @transaction.atomic
-def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup) -> tuple[ApiClient, str]:
-    """Returns the new API client and its client secret (shown once; the OAuth2 application keeps a hash)."""
+def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
+                      secret: str | None = None) -> tuple[ApiClient, str]:
+    """Returns the new API client and its client secret (shown once; the OAuth2 application keeps a hash).
+    `secret` is for demo data only; callers leave it out and get a random one."""
     _require(policies.can_manage_api_clients, actor, "You may not manage API clients.")
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -120,7 +122,7 @@ def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup) 
     if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
         raise Conflict(f"An API client named {name!r} exists.", code="duplicate_name",
                        fields={"name": ["This name is taken."]})
-    secret = secrets.token_urlsafe(32)
+    secret = secret or secrets.token_urlsafe(32)
     app = Application.objects.create(
         name=f"{org.code}: {name}", client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, client_secret=secret,

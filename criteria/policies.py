@@ -139,8 +139,7 @@ class Decision:
     item_id: str
     action: Action
     privilege: str | None
-    decisive: list[Entry]
-    rules: ResourceRules
+    decisive: list[Entry]  # the criteria that settled it (empty when none did)
 
     @property
     def reason(self) -> str:
@@ -174,21 +173,21 @@ def decide(user, resource: Resource, item_id: str, action: Action) -> Decision:
     elif has_privilege(user, Privilege.CATALOG):
         privilege = Privilege.CATALOG.value
     else:
-        return Decision(False, Step.NO_PRIVILEGE, resource, item_id, action, None, [], EMPTY_RULES)
+        return Decision(False, Step.NO_PRIVILEGE, resource, item_id, action, None, [])
     rules = rules_for(user).get(resource)
     if rules is None:
-        return Decision(True, Step.NO_CRITERIA, resource, item_id, action, privilege, [], EMPTY_RULES)
+        return Decision(True, Step.NO_CRITERIA, resource, item_id, action, privilege, [])
     denied = rules.denied.get(item_id)
     if denied:
-        return Decision(False, Step.DENIED, resource, item_id, action, privilege, denied, rules)
+        return Decision(False, Step.DENIED, resource, item_id, action, privilege, denied)
     if rules.grants:
         granted = rules.granted.get(item_id)
         if granted:
-            return Decision(True, Step.GRANTED, resource, item_id, action, privilege, granted, rules)
-        return Decision(False, Step.NOT_GRANTED, resource, item_id, action, privilege, rules.grants, rules)
+            return Decision(True, Step.GRANTED, resource, item_id, action, privilege, granted)
+        return Decision(False, Step.NOT_GRANTED, resource, item_id, action, privilege, rules.grants)
     if rules.grant_nones:
-        return Decision(False, Step.GRANT_NONE, resource, item_id, action, privilege, rules.grant_nones, rules)
-    return Decision(True, Step.DENIES_ONLY, resource, item_id, action, privilege, [], rules)
+        return Decision(False, Step.GRANT_NONE, resource, item_id, action, privilege, rules.grant_nones)
+    return Decision(True, Step.DENIES_ONLY, resource, item_id, action, privilege, [])
 
 
 def can_change(user, resource: Resource, item_id: str, action: Action) -> bool:

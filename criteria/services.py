@@ -30,9 +30,11 @@ def _invalid(message: str, field: str | None = None, code: str = INVALID) -> Inv
 
 
 def _text(value, field: str, *, required: bool, max_length: int, code: str) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None:
+        value = ""
+    if not isinstance(value, str):
         raise _invalid(f"{field} must be text.", field, code)
+    value = value.strip()
     if required and not value:
         raise _invalid(f"{field} is required.", field, code)
     if len(value) > max_length:

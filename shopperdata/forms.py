@@ -55,7 +55,7 @@ class ProfileForm(forms.Form):
                 continue
             shown = shown_values[code]
             writable = entry.write == ALLOWED
-            help_text = "" if writable else "Read-only for you."
+            help_text = "" if writable else f"Read-only for you. {entry.write_reason}"
             if writable and prop.type == "checkbox":
                 field = forms.ChoiceField(choices=BOOL_CHOICES, required=False)
             elif writable and prop.type == "enumerated" and prop.multi_select:
@@ -69,7 +69,7 @@ class ProfileForm(forms.Form):
             elif prop.type == "longText" and writable:
                 field = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
             else:
-                attrs = {} if writable else {"readonly": True}
+                attrs = {} if writable else {"readonly": True, "aria-readonly": "true"}
                 field = forms.CharField(required=False, widget=forms.TextInput(attrs=attrs))
                 if prop.type == "array":
                     help_text = (help_text + " Separate items with commas.").strip()

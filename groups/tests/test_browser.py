@@ -18,7 +18,7 @@ def test_admin_creates_allocates_and_deactivates_a_group(browser_page, login_in_
 
     # Create a group with cells in both tabs.
     page.locator("aside").get_by_role("link", name="Access groups").click()
-    page.get_by_role("link", name="New access group").click()
+    page.get_by_role("button", name="New access group").click()
     page.fill("input[name=name]", "Loyalty kiosk")
     page.fill("textarea[name=description]", "Kiosks in the mall")
     page.get_by_label("Customer data read").check()

@@ -55,9 +55,13 @@ def navigation(request):
                 url = reverse(url_name)
             except NoReverseMatch:
                 continue
-            links.append({"label": label, "url": url, "active": current.startswith(url)})
+            links.append({"label": label, "url": url, "active": False})
         if links:
             sections.append({"title": title, "links": links})
+    # Only the link with the longest matching prefix is the current page (/groups/default/ is not /groups/).
+    matching = [link for s in sections for link in s["links"] if current.startswith(link["url"])]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return {
         "nav_sections": sections,
         "active_org": org if org else None,

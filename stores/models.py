@@ -212,3 +212,14 @@ class UsageRecord(models.Model):
 
     def __str__(self):
         return f"{self.caller} {self.method} {self.resource}/{self.api} {self.outcome} ×{self.count}"
+
+
+class EnforcementState(models.Model):
+    """A single row (pk 1): a token replaced whenever the API resource catalogue changes. The
+    enforcement query reads it with the caller's row, so every process recompiles the catalogue's path
+    patterns on its next request after a change, without a round trip to a shared cache."""
+
+    catalogue_version = models.CharField(max_length=32, default="")
+
+    def __str__(self):
+        return self.catalogue_version

@@ -119,7 +119,8 @@ def authenticate_till(code: str, password: str, address: str) -> Caller:
             raise _fail(code, address)
         _verified.put(fp, stored_hash)
     (till_id, till_code, _hash, till_active, last_used, store_id, store_code, store_group_id,
-     org_id, org_code, basic_enabled, mode, group_id, group_name, group_active, grants_all, group_version) = row
+     org_id, org_code, basic_enabled, mode, group_id, group_name, group_active, grants_all, group_version,
+     catalogue_version) = row
     if not till_active:
         raise Unauthenticated("This till is deactivated.")
     if not basic_enabled:
@@ -131,6 +132,7 @@ def authenticate_till(code: str, password: str, address: str) -> Caller:
         group_id=group_id, group_name=group_name or "", group_source="store" if store_group_id else "org_default",
         group_active=bool(group_active), grants_all=bool(grants_all),
         grants=selectors.group_grants(group_id, group_version) if group_id and not grants_all else frozenset(),
+        catalogue_version=catalogue_version or "",
     )
 
 
@@ -148,7 +150,7 @@ def authenticate_client(token: str) -> Caller:
     if row is None:
         raise Unauthenticated("Invalid or expired access token.")
     (expires, client_pk, client_id, name, active, org_id, org_code, mode,
-     group_id, group_name, group_active, grants_all, group_version) = row
+     group_id, group_name, group_active, grants_all, group_version, catalogue_version) = row
     if not active or expires is None or selectors.as_datetime(expires) <= timezone.now():
         raise Unauthenticated("Invalid or expired access token.")
     return Caller(
@@ -157,6 +159,7 @@ def authenticate_client(token: str) -> Caller:
         group_id=group_id, group_name=group_name, group_source="client", group_active=bool(group_active),
         grants_all=bool(grants_all),
         grants=selectors.group_grants(group_id, group_version) if not grants_all else frozenset(),
+        catalogue_version=catalogue_version or "",
     )
 
 

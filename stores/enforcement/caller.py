@@ -23,6 +23,7 @@ class Caller:
     group_active: bool
     grants_all: bool
     grants: frozenset = field(default_factory=frozenset, repr=False)
+    catalogue_version: str = ""  # read with the caller; keys the compiled path patterns (paths.py)
 
     # DRF and Django treat request.user as a user; a caller is an authenticated non-user principal.
     is_authenticated = True

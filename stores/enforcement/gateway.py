@@ -41,7 +41,7 @@ def authz_check(request):
         caller = auth.authenticate(request.META.get("HTTP_AUTHORIZATION", ""), address)
         if caller is None:
             raise Unauthenticated("Authentication credentials were not provided.")
-        resource, api, _path = paths.resolve(uri)
+        resource, api, _path = paths.resolve(uri, caller.catalogue_version)
         decision = decide(caller, resource, api, method)
         usage.count(caller, decision, method)
         if not decision.passes:

@@ -4,9 +4,11 @@ A pattern is a path whose segments may be `*` (exactly one segment) or, last, `*
 more segments). Paths are normalised first (query string, percent-escapes, `.`/`..`, trailing slash),
 so `/v2/customers/../stores` is judged as `/v2/stores`, what the upstream will serve.
 
-The compiled catalogue is kept per process under a generation token held in the shared cache; saving
-or deleting a catalogue entry replaces the token (signal below), so every process recompiles on its
-next request.
+The compiled catalogue is kept per process under the catalogue version token (models.EnforcementState),
+which the enforcement query reads with the caller on every request. Saving or deleting a catalogue
+entry replaces the token (signal below: cache invalidation is infrastructure), so every process
+recompiles on its next request. Rows changed behind Django's back (raw SQL, a data migration) are seen
+after a restart, or after any save through the ORM.
 """
 
 import posixpath
@@ -15,12 +17,12 @@ import threading
 import uuid
 from urllib.parse import unquote, urlsplit
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from groups.models import ApiResource
 
-GENERATION_KEY = "authz:catalogue:generation"
+from ..models import EnforcementState
+
 _lock = threading.Lock()
 _compiled: tuple[str, list] | None = None
 
@@ -46,18 +48,10 @@ def normalise(uri: str) -> str:
     return "/" if path in ("/", "//") else path.rstrip("/")
 
 
-def _generation() -> str:
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION_KEY) or ""
-    return token
-
-
-def _table(generation: str) -> list:
+def _table(version: str) -> list:
     global _compiled
     current = _compiled
-    if current is not None and current[0] == generation and generation:
+    if current is not None and current[0] == version:
         return current[1]
     table = []
     for key, data_paths, config_paths in ApiResource.objects.order_by("position", "name").values_list(
@@ -66,21 +60,22 @@ def _table(generation: str) -> list:
             for pattern in patterns or []:
                 table.append((compile_pattern(pattern), key, api))
     with _lock:
-        _compiled = (generation, table)
+        _compiled = (version, table)
     return table
 
 
-def resolve(uri: str) -> tuple[str | None, str | None, str]:
-    """Returns (resource key, api, normalised path); (None, None, path) when no pattern matches."""
+def resolve(uri: str, version: str) -> tuple[str | None, str | None, str]:
+    """Returns (resource key, api, normalised path); (None, None, path) when no pattern matches.
+    `version` is the catalogue version read with the caller (Caller.catalogue_version)."""
     path = normalise(uri)
-    for regex, key, api in _table(_generation()):
+    for regex, key, api in _table(version):
         if regex.match(path):
             return key, api, path
     return None, None, path
 
 
 def catalogue_changed(**kwargs) -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    EnforcementState.objects.update_or_create(pk=1, defaults={"catalogue_version": uuid.uuid4().hex})
 
 
 post_save.connect(catalogue_changed, sender=ApiResource, dispatch_uid="authz-catalogue-saved")

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 
 from django.db import connection
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from oauth2_provider.models import AccessToken
@@ -20,7 +21,7 @@ from accessadmin.models import Org
 from groups.builtins import POS
 from groups.models import AccessGroup, DefaultAccessGroup, PermissionCell
 
-from ..models import Store, Till
+from ..models import EnforcementState, Store, Till
 
 _GROUP_COLUMNS = "g.id, g.name, g.is_active, g.grants_all, g.updated_at"
 
@@ -30,7 +31,8 @@ def _till_sql() -> str:
         SELECT t.id, t.code, t.secret_hash, t.is_active, t.last_used_at,
                s.id, s.code, s.access_group_id,
                o.id, o.code, o.basic_auth_enabled, o.enforcement_mode,
-               {_GROUP_COLUMNS}
+               {_GROUP_COLUMNS},
+               (SELECT v.catalogue_version FROM {EnforcementState._meta.db_table} v WHERE v.id = 1)
         FROM {Till._meta.db_table} t
         JOIN {Store._meta.db_table} s ON s.id = t.store_id
         JOIN {Org._meta.db_table} o ON o.id = t.org_id
@@ -56,8 +58,10 @@ def till_row(code: str) -> tuple | None:
 
 
 def client_row(token_checksum: str):
-    """Returns (access token expiry, client, org, group) for a bearer token's checksum, or None. One query."""
+    """Returns (token expiry, client, org, group, catalogue version) for a token checksum, or None. One query."""
+    catalogue = EnforcementState.objects.filter(pk=1).values("catalogue_version")[:1]
     token = (AccessToken.objects.filter(token_checksum=token_checksum, application__api_client__isnull=False)
+             .annotate(catalogue_version=Subquery(catalogue))
              .values_list("expires", "application__api_client__id", "application__api_client__client_id",
                           "application__api_client__name", "application__api_client__is_active",
                           "application__api_client__org_id", "application__api_client__org__code",
@@ -66,7 +70,7 @@ def client_row(token_checksum: str):
                           "application__api_client__access_group__name",
                           "application__api_client__access_group__is_active",
                           "application__api_client__access_group__grants_all",
-                          "application__api_client__access_group__updated_at")
+                          "application__api_client__access_group__updated_at", "catalogue_version")
              .first())
     return token
 

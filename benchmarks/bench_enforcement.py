@@ -1,0 +1,334 @@
+"""Enforcement benchmark (`make bench`; not a test). Serves the app with gunicorn on loopback and
+prints, measured side by side in one run (alternating rounds, medians):
+
+1. requests/s of GET /v2/points/<id> with warm HTTP Basic auth + the permission class, vs the very same
+   view with authentication and permission switched off (goal: ratio ≥ 0.90);
+2. requests/s of /authz/check (warm Basic auth, path mapping, decision) vs a bare Django view
+   (goal: ratio ≥ 0.85);
+3. the in-process decision time, warm (goal ≤ 10 µs), next to pycasbin enforcing the same RBAC policy.
+
+Load comes from wrk when installed (apt-get install wrk), else from a small threaded keep-alive client.
+The database is a throwaway SQLite file (or PostgreSQL when DATABASE_URL points there: a database
+named <name>_bench_enforcement is created and dropped). The cache is Redis when one answers on
+127.0.0.1:6379 (db 13, flushed), as in production; else each worker has its own local cache.
+"""
+
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import timeit
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from benchmarks.common import report
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECRET = "bench-till-secret-2026"
+TILL = "bench-s1-t1"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+
+
+# --- setup in a child process (the benchmark's own process never touches the throwaway database) ---------
+
+def seed() -> None:
+    """`python -m benchmarks.bench_enforcement seed`: the org, store, till and customer; prints their ids."""
+    import django
+
+    django.setup()
+    from accessadmin.services import ensure_builtin_privileges, org_create
+    from groups.builtins import ensure_builtins
+    from stores.tests.tillkit import give_points, make_customer, make_store, make_till
+
+    ensure_builtin_privileges()
+    ensure_builtins()
+    org = org_create(actor=None, code="bench", name="Bench")
+    store = make_store(org, "bench-s1")
+    make_till(org, store, code=TILL, secret=SECRET)
+    customer = make_customer(org)
+    give_points(org, customer.pk, 100)
+    print(json.dumps({"customer_id": customer.pk}))
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_url() -> str:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.3) as s:
+            s.sendall(b"SELECT 13\r\nFLUSHDB\r\n")
+            s.recv(100)
+        return "redis://127.0.0.1:6379/13"
+    except OSError:
+        return ""
+
+
+class Database:
+    """A throwaway database URL for the child processes."""
+
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="bench-enf-")
+        base = os.environ.get("DATABASE_URL", "")
+        self.pg = base.startswith(("postgres://", "postgresql://"))
+        if self.pg:
+            parts = urlsplit(base)
+            self.name = (parts.path.lstrip("/") or "postgres") + "_bench_enforcement"
+            self.admin_url = parts._replace(path="/postgres").geturl()
+            self.url = parts._replace(path="/" + self.name).geturl()
+        else:
+            self.url = f"sqlite:///{self.tmp}/bench.sqlite3"
+
+    def _pg(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def __enter__(self):
+        if self.pg:
+            self._pg(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._pg(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc):
+        if self.pg:
+            self._pg(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _env(db_url: str, redis_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    env.update(DATABASE_URL=db_url, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bench-" + "k" * 50,
+               DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_ALLOWED_HOSTS="127.0.0.1",
+               DJANGO_SETTINGS_MODULE="accessadmin.settings", PYTHONPATH=str(ROOT))
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+class Server:
+    def __init__(self, env: dict, workers: int):
+        self.port = _port()
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.bench_enforcement_settings"}
+        self.cmd = [str(Path(PYTHON).parent / "gunicorn"), "accessadmin.wsgi:application", "-b",
+                    f"127.0.0.1:{self.port}", "-w", str(workers), "-k", "gthread", "--threads", "2",
+                    "--keep-alive", "30", "--log-level", "warning", "--backlog", "256"]
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.proc.stderr.read().decode())
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+# --- load ------------------------------------------------------------------------------------------------
+
+def _get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+def _wrk(port: int, path: str, headers: dict, seconds: int) -> float:
+    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(cmd + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                         check=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out and "timeout 0" not in out:
+        bad = re.search(r"(Non-2xx.*|Socket errors.*)", out)
+        raise RuntimeError(f"{path}: {bad.group(0) if bad else out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def _python_load(port: int, path: str, headers: dict, seconds: int) -> float:
+    """A fallback load generator: CONNECTIONS threads, each with a keep-alive connection."""
+    stop = time.perf_counter() + seconds
+    counts = []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        n = 0
+        while time.perf_counter() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: {response.status}")
+            n += 1
+        counts.append(n)
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - start)
+
+
+def load(port, path, headers, seconds=SECONDS) -> float:
+    return (_wrk if shutil.which("wrk") else _python_load)(port, path, headers, seconds)
+
+
+def pair(port, a, b) -> tuple[float, float]:
+    """Returns the median req/s of a and of b, (path, headers) each, in alternating rounds."""
+    ra, rb = [], []
+    for _ in range(ROUNDS):
+        ra.append(load(port, *a))
+        rb.append(load(port, *b))
+    return statistics.median(ra), statistics.median(rb)
+
+
+# --- in-process decision ---------------------------------------------------------------------------------
+
+CASBIN_MODEL = """
+[request_definition]
+r = sub, obj, act
+[policy_definition]
+p = sub, obj, act
+[role_definition]
+g = _, _
+[policy_effect]
+e = some(where (p.eft == allow))
+[matchers]
+m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act
+"""
+
+
+def decision_timing() -> list[tuple[str, str]]:
+    import casbin
+
+    from groups.builtins import BUILTIN_GROUPS
+    from stores.enforcement import selectors
+    from stores.enforcement.caller import TILL as TILL_KIND
+    from stores.enforcement.caller import Caller
+    from stores.enforcement.policies import decide
+
+    tmp = tempfile.mkdtemp(prefix="casbin-")
+    model_path, policy_path = Path(tmp, "model.conf"), Path(tmp, "policy.csv")
+    model_path.write_text(CASBIN_MODEL)
+    lines, grants_by_group = [], {}
+    for name, (_desc, _all, cells) in BUILTIN_GROUPS.items():
+        grants = set()
+        for resource, api, read, write in cells:
+            for permission, flag in (("read", read), ("write", write)):
+                if flag:
+                    grants.add((resource, api, permission))
+                    lines.append(f"p, {name}, {resource}/{api}, {permission}")
+        grants_by_group[name] = frozenset(grants)
+    for n in range(1, 81):  # 80 tills, as in the demo, split over the groups
+        lines.append(f"g, till-{n}, {'POS' if n % 2 else 'Instore'}")
+    policy_path.write_text("\n".join(lines) + "\n")
+    enforcer = casbin.Enforcer(str(model_path), str(policy_path))
+
+    # Our warm path: the group's grants come from the per-process cache under (group, version), then decide.
+    selectors._grants_cache.put((1, "v1"), grants_by_group["POS"])
+    caller = Caller(kind=TILL_KIND, pk=1, code="till-1", name="till-1", org_id=1, org_code="bench",
+                    report_only=False, store_id=1, store_code="s1", group_id=1, group_name="POS",
+                    group_source="store", group_active=True, grants_all=False, grants=grants_by_group["POS"])
+
+    def ours_allow():
+        selectors.group_grants(1, "v1")
+        return decide(caller, "customer", "data", "GET")
+
+    def ours_deny():
+        selectors.group_grants(1, "v1")
+        return decide(caller, "store", "config", "POST")
+
+    def casbin_allow():
+        return enforcer.enforce("till-1", "customer/data", "read")
+
+    def casbin_deny():
+        return enforcer.enforce("till-1", "store/config", "write")
+
+    assert ours_allow().passes and not ours_deny().passes and casbin_allow() and not casbin_deny()
+    rows = []
+    for label, fn, number in (("ours, allow", ours_allow, 200_000), ("ours, deny", ours_deny, 200_000),
+                              ("pycasbin, allow", casbin_allow, 20_000), ("pycasbin, deny", casbin_deny, 20_000)):
+        best = min(timeit.repeat(fn, number=number, repeat=5)) / number
+        rows.append((f"decision µs ({label})", f"{best * 1e6:.2f}"))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+# --- main ------------------------------------------------------------------------------------------------
+
+def main() -> None:
+    redis_url = _redis_url()
+    workers = max(1, (os.cpu_count() or 2) if redis_url else 1)
+    with Database() as db:
+        env = _env(db.url, redis_url)
+        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        seeded = subprocess.run([PYTHON, "-m", "benchmarks.bench_enforcement", "seed"], cwd=ROOT, env=env,
+                                check=True, capture_output=True, text=True).stdout
+        customer_id = json.loads(seeded.strip().splitlines()[-1])["customer_id"]
+        auth = {"Authorization": "Basic " + base64.b64encode(f"{TILL}:{SECRET}".encode()).decode()}
+        protected = (f"/v2/points/{customer_id}", auth)
+        open_ = (f"/bench/open/v2/points/{customer_id}", {})
+        check = ("/authz/check", {**auth, "X-Original-Method": "GET", "X-Original-URI": f"/v2/points/{customer_id}"})
+        bare = ("/bench/bare", {})
+        with Server(env, workers) as server:
+            for path, headers in (protected, open_, check, bare):
+                for _ in range(workers * 4):  # every worker: its first Basic verification is the slow hash
+                    status, body = _get(server.port, path, headers)
+                    assert status == 200, (path, status, body[:300])
+            load(server.port, *protected, seconds=2)  # warm-up
+            load(server.port, *open_, seconds=2)
+            till_rps, open_rps = pair(server.port, protected, open_)
+            check_rps, bare_rps = pair(server.port, check, bare)
+    rows = [
+        ("server", f"gunicorn gthread, {workers} worker(s) × 2 threads, {'Redis' if redis_url else 'local'} cache, "
+                   f"{'PostgreSQL' if db.pg else 'SQLite'}; load: {'wrk' if shutil.which('wrk') else 'python'} "
+                   f"{CONNECTIONS} connections, {ROUNDS}×{SECONDS}s per side"),
+        ("GET /v2/points/<id>, warm Basic + permission", f"{till_rps:,.0f} req/s"),
+        ("same view, auth + permission off", f"{open_rps:,.0f} req/s"),
+        ("ratio (goal ≥ 0.90)", f"{till_rps / open_rps:.3f}"),
+        ("/authz/check, warm Basic", f"{check_rps:,.0f} req/s"),
+        ("bare Django view", f"{bare_rps:,.0f} req/s"),
+        ("ratio (goal ≥ 0.85)", f"{check_rps / bare_rps:.3f}"),
+        *decision_timing(),
+    ]
+    report("Enforcement: till API, gateway check, decision (goal: ours ≤ 10 µs warm)", rows)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["seed"]:
+        seed()
+    else:
+        from benchmarks.common import setup_django
+
+        setup_django()
+        main()

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accessadmin.throttling import client_address
 
-from . import auth, usage
+from . import auth, schema, usage  # noqa: F401  (schema registers the OpenAPI extension)
 from .caller import Caller
 from .errors import REALM, AccessDenied, AuthorizationUnavailable
 from .errors import body as error_body

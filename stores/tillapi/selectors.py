@@ -1,8 +1,10 @@
 """Reads of the till API, always scoped to the caller's org."""
 
+from accessadmin.errors import InvalidInput, NotFound
 from accessadmin.models import Org
 
 from ..models import BehavioralEventDefinition, PointsAccount, Store, Till, Transaction
+from . import customers
 
 LIST_LIMIT = 100
 
@@ -29,3 +31,15 @@ def till_list(*, org: Org):
 
 def event_definition_list(*, org: Org):
     return BehavioralEventDefinition.objects.filter(org=org).order_by("name")
+
+
+def customer_id_of(*, org: Org, customer_id) -> int:
+    """Returns `customer_id` as an int once it names a customer of `org`; InvalidInput or NotFound otherwise."""
+    try:
+        customer_id = int(customer_id)
+    except (TypeError, ValueError):
+        raise InvalidInput("customer_id must be a number.", code="invalid_customer",
+                           fields={"customer_id": ["A number."]}) from None
+    if not customers.exists(org=org, customer_id=customer_id):
+        raise NotFound("No such customer.", code="customer_not_found")
+    return customer_id

@@ -13,7 +13,7 @@ from accessadmin.errors import AppError, Conflict, InvalidInput, NotFound
 from accessadmin.models import Org
 
 from ..models import BehavioralEvent, BehavioralEventDefinition, PointsAccount, PointsEntry, Transaction
-from . import customers
+from . import selectors
 
 POINTS_PER_UNIT = 1  # one point per whole currency unit spent
 
@@ -26,17 +26,6 @@ class InsufficientPoints(AppError):
 
 def _who(caller) -> dict:
     return {"till_id": caller.till_id, "api_client_id": caller.api_client_id}
-
-
-def _customer(org: Org, customer_id) -> int:
-    try:
-        customer_id = int(customer_id)
-    except (TypeError, ValueError):
-        raise InvalidInput("customer_id must be a number.", code="invalid_customer",
-                           fields={"customer_id": ["A number."]}) from None
-    if not customers.exists(org=org, customer_id=customer_id):
-        raise NotFound("No such customer.", code="customer_not_found")
-    return customer_id
 
 
 def _account(org: Org, customer_id: int) -> PointsAccount:
@@ -69,7 +58,7 @@ def _positive(points) -> int:
 @transaction.atomic
 def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: Decimal) -> Transaction:
     """Returns the recorded transaction; the customer earns POINTS_PER_UNIT per whole unit of `amount`."""
-    customer_id = _customer(org, customer_id)
+    customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
     bill_number = (bill_number or "").strip()
     if not bill_number:
         raise InvalidInput("bill_number is required.", code="bill_number_required",
@@ -87,7 +76,7 @@ def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: 
 @transaction.atomic
 def points_issue(*, caller, org: Org, customer_id, points) -> int:
     """Returns the new balance after adding `points`."""
-    customer_id = _customer(org, customer_id)
+    customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
     return _credit(org, customer_id, _positive(points), PointsEntry.Kind.ISSUE, caller)
 
 
@@ -98,7 +87,7 @@ def points_redeem(*, caller, org: Org, customer_id, points) -> int:
     The check and the debit are one UPDATE ... WHERE balance >= points, so concurrent redemptions
     cannot overdraw the account on any database.
     """
-    customer_id = _customer(org, customer_id)
+    customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
     points = _positive(points)
     account = _account(org, customer_id)
     if not PointsAccount.objects.filter(pk=account.pk, balance__gte=points).update(balance=F("balance") - points):
@@ -145,6 +134,6 @@ def event_post(*, caller, org: Org, event: str, customer_id=None, attributes=Non
         raise InvalidInput(f"Unknown attributes: {', '.join(unknown)}.", code="unknown_attributes",
                            fields={"attributes": [f"Unknown: {', '.join(unknown)}"]})
     if customer_id is not None:
-        customer_id = _customer(org, customer_id)
+        customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
     return BehavioralEvent.objects.create(org=org, definition=definition, customer_id=customer_id,
                                           attributes=attributes, **_who(caller))

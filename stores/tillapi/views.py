@@ -109,7 +109,7 @@ class PointsBalanceView(OrgTillApiView):
 
     @_schema("till_points_balance")
     def get(self, request, customer_id):
-        customer_id = services._customer(self.org, customer_id)
+        customer_id = selectors.customer_id_of(org=self.org, customer_id=customer_id)
         return Response({"customer_id": customer_id,
                          "balance": selectors.points_balance(org=self.org, customer_id=customer_id)})
 

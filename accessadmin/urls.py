@@ -39,6 +39,10 @@ ccadmin_v1 = [
 ]
 
 urlpatterns = [
+    # The hot machine-facing paths first: URL resolution walks the list in order.
+    path("authz/check", authz_check, name="authz-check"),
+    path("v2/", include("stores.tillapi.urls")),
+    re_path(r"^oauth/token/?$", TokenView.as_view(), name="oauth-token"),
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.LoginView.as_view(), name="login"),
@@ -54,9 +58,6 @@ urlpatterns = [
     path("catalog/", include("criteria.urls")),
     path("api/v1/", include(api_v1)),
     path("ccadmin/v1/", include(ccadmin_v1)),
-    path("v2/", include("stores.tillapi.urls")),
-    path("authz/check", authz_check, name="authz-check"),
-    re_path(r"^oauth/token/?$", TokenView.as_view(), name="oauth-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -40,6 +40,7 @@ TILL = "bench-s1-t1"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 
 
 # --- setup in a child process (the benchmark's own process never touches the throwaway database) ---------
@@ -128,7 +129,7 @@ class Server:
         self.port = _port()
         self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.bench_enforcement_settings"}
         self.cmd = [str(Path(PYTHON).parent / "gunicorn"), "accessadmin.wsgi:application", "-b",
-                    f"127.0.0.1:{self.port}", "-w", str(workers), "-k", "gthread", "--threads", "2",
+                    f"127.0.0.1:{self.port}", "-w", str(workers), "-k", "gthread", "--threads", str(THREADS),
                     "--keep-alive", "30", "--log-level", "warning", "--backlog", "256"]
 
     def __enter__(self):
@@ -288,7 +289,9 @@ def decision_timing() -> list[tuple[str, str]]:
 
 def main() -> None:
     redis_url = _redis_url()
-    workers = max(1, (os.cpu_count() or 2) if redis_url else 1)
+    # One worker by default: with several, keep-alive connections spread unevenly over the workers and
+    # the split (not the code) decides the numbers. The cache is still the shared one (Redis) when up.
+    workers = int(os.environ.get("BENCH_WORKERS", "1")) if redis_url else 1
     with Database() as db:
         env = _env(db.url, redis_url)
         subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
@@ -310,7 +313,8 @@ def main() -> None:
             till_rps, open_rps = pair(server.port, protected, open_)
             check_rps, bare_rps = pair(server.port, check, bare)
     rows = [
-        ("server", f"gunicorn gthread, {workers} worker(s) × 2 threads, {'Redis' if redis_url else 'local'} cache, "
+        ("server", f"gunicorn gthread, {workers} worker(s) × {THREADS} thread(s), "
+                   f"{'Redis' if redis_url else 'local'} cache, "
                    f"{'PostgreSQL' if db.pg else 'SQLite'}; load: {'wrk' if shutil.which('wrk') else 'python'} "
                    f"{CONNECTIONS} connections, {ROUNDS}×{SECONDS}s per side"),
         ("GET /v2/points/<id>, warm Basic + permission", f"{till_rps:,.0f} req/s"),

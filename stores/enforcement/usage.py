@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = getattr(settings, "USAGE_FLUSH_SECONDS", 10)
 MAX_KEYS = 5000
+METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
 
 _lock = threading.Lock()
 _counts: dict[tuple, list] = {}
@@ -34,8 +35,11 @@ _next_flush = time.monotonic() + FLUSH_SECONDS
 
 def count(caller: Caller, decision: Decision, method: str) -> None:
     """Counts one decision (cheap); flushes this process's counters when they are due."""
+    method = method.upper()
+    if method not in METHODS:
+        method = "OTHER"  # the gateway passes the client's method through: keep the key space small
     key = (caller.org_id, caller.kind, caller.code, caller.store_code, decision.resource, decision.api,
-           method.upper(), decision.outcome, caller.group_name, timezone.now().date())
+           method, decision.outcome, caller.group_name, timezone.now().date())
     now = time.time()
     with _lock:
         entry = _counts.get(key)
@@ -66,19 +70,25 @@ def _put_back(taken: dict) -> None:
 
 
 def flush() -> int:
-    """Writes this process's counters to the database; returns how many keys were written."""
+    """Writes this process's counters to the database; returns how many keys were written.
+
+    Database down: every counter is kept for the next try. A key the database refuses for another
+    reason is logged and dropped, so one bad row cannot hold the rest back forever."""
     taken = _take()
-    if not taken:
-        return 0
-    try:
-        with transaction.atomic():
-            for key, (n, seen) in sorted(taken.items(), key=lambda kv: str(kv[0])):
+    written = 0
+    items = sorted(taken.items(), key=lambda kv: str(kv[0]))
+    for i, (key, (n, seen)) in enumerate(items):
+        try:
+            with transaction.atomic():
                 _upsert(key, n, seen)
-    except DatabaseError:
-        log.warning("usage log flush failed; keeping %d counters for the next try", len(taken), exc_info=True)
-        _put_back(taken)
-        return 0
-    return len(taken)
+            written += 1
+        except (OperationalError, InterfaceError):
+            log.warning("usage log flush failed; keeping %d counters for the next try", len(items) - i)
+            _put_back(dict(items[i:]))
+            break
+        except DatabaseError:
+            log.exception("usage log: dropping a counter the database refused: %r", key)
+    return written
 
 
 def _upsert(key: tuple, n: int, seen: float) -> None:

@@ -153,3 +153,39 @@ def test_usage_list_query_counts(api, pages, acme, acme_admin, rows, django_asse
         assert len(client.get("/api/v1/usage/").json()["results"]) == rows
     with django_assert_max_num_queries(10):
         assert page.get("/stores/-/usage/").status_code == 200
+
+
+def test_unusual_methods_are_counted_as_other_and_a_bad_counter_does_not_block_the_rest(acme, store_till):
+    from unittest import mock
+
+    from django.db import DataError
+
+    client = till_client(store_till[1].code)
+    client.get("/authz/check", HTTP_X_ORIGINAL_METHOD="BREW-A-VERY-LONG-METHOD", HTTP_X_ORIGINAL_URI="/v2/customers")
+    client.get("/v2/customers")
+    real = usage._upsert
+    calls = []
+
+    def refuse_first(key, n, seen):
+        calls.append(key)
+        if len(calls) == 1:
+            raise DataError("value too long")
+        return real(key, n, seen)
+
+    with mock.patch.object(usage, "_upsert", side_effect=refuse_first):
+        assert usage.flush() == 1
+    assert UsageRecord.objects.count() == 1
+    assert {k[6] for k in calls} == {"GET", "OTHER"}
+    assert usage.flush() == 0
+
+
+def test_counters_survive_a_database_outage(store_till):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    till_client(store_till[1].code).get("/v2/customers")
+    with mock.patch.object(usage, "_upsert", side_effect=OperationalError("down")):
+        assert usage.flush() == 0
+    assert usage.flush() == 1
+    assert UsageRecord.objects.get().count == 1

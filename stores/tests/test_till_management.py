@@ -136,3 +136,9 @@ def test_till_pages_other_org_404(pages, acme, globex_admin, store):
     assert page.post("/stores/-/tills/pg-iso/rotate/").status_code == 404
     assert page.post("/stores/-/tills/pg-iso/deactivate/").status_code == 404
     assert b"pg-iso" not in page.get("/stores/-/tills/").content
+
+
+def test_store_page_links_to_its_tills(pages, acme_admin, store):
+    content = pages(acme_admin).get("/stores/acme-s001/").content
+    assert b"/stores/-/tills/?store=acme-s001" in content
+    assert b"/stores/-/usage/suggest/acme-s001/" in content

@@ -8,6 +8,7 @@ looked up again.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 
@@ -51,10 +52,37 @@ def till_row(code: str) -> tuple | None:
     """Returns the till's auth row (see _till_sql for the columns), or None. One query."""
     global _TILL_SQL
     if _TILL_SQL is None:
-        _TILL_SQL = _till_sql()
+        _TILL_SQL = " ".join(_till_sql().split())  # shorter to scan for placeholders on every execute
+    if connection.vendor == "postgresql":
+        return _prepared_fetchone(_TILL_SQL, [POS, code])
     with connection.cursor() as cursor:
         cursor.execute(_TILL_SQL, [POS, code])
         return cursor.fetchone()
+
+
+def _prepared_fetchone(sql: str, params: list) -> tuple | None:
+    """Runs `sql` as a server-side prepared statement on Django's PostgreSQL connection.
+
+    Django binds parameters on the client, so PostgreSQL plans this five-table query on every request,
+    which costs several times its execution (~0.4 ms vs ~0.09 ms prepared, see the benchmark). Only
+    this statement is prepared: the huge threshold keeps psycopg from preparing anything else. The
+    query is still logged for query counting and its errors are Django's. (Behind a pgbouncer in
+    transaction mode, prepared statements need pgbouncer ≥ 1.21 with max_prepared_statements.)
+    """
+    import psycopg  # only on PostgreSQL
+
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = 2**31 - 1
+    start = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row = cursor.fetchone()
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - start:.3f}"})
+    return row
 
 
 def client_row(token_checksum: str):

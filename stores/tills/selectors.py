@@ -108,10 +108,6 @@ def suggested_grants(*, org: Org, store: Store, days: int = 30) -> frozenset:
     return frozenset(grants)
 
 
-def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
-    return [("Tills", scope(Till.objects.all(), org).count(), "stores:tills")]
-
-
 def store_for_till(*, org: Org, code: str) -> Store:
     """Returns the org's store a new till goes to; 404 for a missing one or another org's."""
     return get_scoped_or_404(Store.objects.all(), org, code=code or "")

@@ -7,8 +7,8 @@ from guardian.shortcuts import get_users_with_perms
 from accessadmin.models import Org
 from accessadmin.tenancy import scope
 
-from .models import Store
-from .policies import MANAGE_STORE, stores_visible
+from .models import Store, Till
+from .policies import stores_visible
 
 
 def store_list(*, actor, org: Org, search: str = "", group: str = ""):
@@ -48,7 +48,6 @@ def stores_by_codes(*, actor, org: Org, codes) -> tuple[list[Store], list[str]]:
 
 
 def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
-    return [("Stores", scope(Store.objects.all(), org).count(), "stores:list")]
+    return [("Stores", scope(Store.objects.all(), org).count(), "stores:list"),
+            ("Active tills", scope(Till.objects.filter(is_active=True), org).count(), "stores:tills")]
 
-
-__all__ = ["MANAGE_STORE", "store_list", "store_get", "store_managers", "stores_by_codes", "dashboard_counts"]

@@ -15,6 +15,10 @@ class Command(BaseCommand):
         self.stdout.write("  platform        platform staff (Django admin at /admin/)")
         for username, org, roles, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<15} {org}: {', '.join(roles)}")
+        self.stdout.write("Till API (http://127.0.0.1:8000/v2/...):")
+        self.stdout.write("  tills acme-s001-t1 … acme-s040-t2, Basic auth secret till-secret-2026")
+        self.stdout.write("  API client \"Demo ERP\" (POS group): client secret demo-client-secret-2026, "
+                          "client id on the API clients page")
 
     def _app_demos(self):
         """The apps' demo modules, in dependency order (stores need groups, tills need stores)."""

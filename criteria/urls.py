@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 from .resources import Resource
@@ -19,6 +20,7 @@ def _asset_urls(prefix: str, name: str, resource: Resource) -> list:
 
 # Included at /catalog/.
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="criteria:catalog-list"), name="index"),
     *_asset_urls("catalogs", "catalog", Resource.CATALOG),
     *_asset_urls("price-groups", "price-group", Resource.PRICE_GROUP),
     path("criteria/", views.criterion_list, name="criterion-list"),

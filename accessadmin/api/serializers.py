@@ -1,13 +1,17 @@
 """Input serializers check shape; output is built by plain functions (no N+1: callers prefetch)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import policies
 from ..identity import access_right_codes
 
 
-class AccessRightRefField(serializers.Field):
-    """Accepts an access right or role reference as "ar10" or {"id": "ar10"}."""
+@extend_schema_field({"oneOf": [{"type": "string"},
+                                {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}]})
+class RefField(serializers.Field):
+    """Accepts a reference to a role, access right, criterion... as "someId" or {"id": "someId"}
+    (also {"repositoryId": ...}), the two forms the commerce admin API uses."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -32,7 +36,7 @@ class UserCreateInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     first_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
-    roles = serializers.ListField(child=AccessRightRefField(), required=False, default=list)
+    roles = serializers.ListField(child=RefField(), required=False, default=list)
 
 
 class UserUpdateInput(serializers.Serializer):
@@ -41,7 +45,7 @@ class UserUpdateInput(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     is_active = serializers.BooleanField(required=False)
-    roles = serializers.ListField(child=AccessRightRefField(), required=False)
+    roles = serializers.ListField(child=RefField(), required=False)
 
 
 class RoleInput(serializers.Serializer):
@@ -49,8 +53,8 @@ class RoleInput(serializers.Serializer):
     repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    accessRights = serializers.ListField(child=AccessRightRefField(), required=False)
-    securityCriteria = serializers.ListField(child=AccessRightRefField(), required=False)
+    accessRights = serializers.ListField(child=RefField(), required=False)
+    securityCriteria = serializers.ListField(child=RefField(), required=False)
 
 
 class AccessRightInput(serializers.Serializer):

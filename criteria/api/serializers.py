@@ -2,26 +2,11 @@
 
 from datetime import UTC
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accessadmin.api.serializers import RefField
+
 from ..resources import ACTIONS, RESOURCES, Resource
-
-
-@extend_schema_field({"oneOf": [{"type": "string"},
-                                {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}]})
-class RefField(serializers.Field):
-    """Accepts a reference as "someId" or {"id": "someId"} (also {"repositoryId": ...})."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            data = data.get("id") or data.get("repositoryId")
-        if not isinstance(data, str) or not data.strip():
-            raise serializers.ValidationError("Expected an id or an object with an id.")
-        return data.strip()
-
-    def to_representation(self, value):
-        return value
 
 
 class ConstraintInput(serializers.Serializer):

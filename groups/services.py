@@ -45,7 +45,7 @@ def _clean_name(*, org: Org, name: str, exclude_pk=None) -> str:
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise Conflict(f"An access group named {name!r} exists.", code="duplicate_name",
+        raise InvalidInput(f"An access group named {name!r} exists.", code="duplicate_name",
                        fields={"name": ["This name is taken (names are compared ignoring case)."]})
     return name
 
@@ -95,7 +95,7 @@ def group_create(*, actor, org: Org, name: str, description: str = "", permissio
                                                created_by=actor, updated_by=actor)
     except IntegrityError:
         # A concurrent request took the name between our check and the insert.
-        raise Conflict(f"An access group named {name!r} exists.", code="duplicate_name") from None
+        raise InvalidInput(f"An access group named {name!r} exists.", code="duplicate_name") from None
     _write_cells(group, grants, resources)
     audit.record(org=org, actor=actor, action="group.create", target=group, after=_group_state(group))
     audit.record_many(_audit_cells(org=org, actor=actor, group=group, before=frozenset(), after=grants))
@@ -131,7 +131,7 @@ def group_update(*, actor, org: Org, group: AccessGroup, name: str | None = None
         with transaction.atomic():
             group.save()
     except IntegrityError:
-        raise Conflict(f"An access group named {group.name!r} exists.", code="duplicate_name") from None
+        raise InvalidInput(f"An access group named {group.name!r} exists.", code="duplicate_name") from None
     after_state = _group_state(group)
     if before_state != after_state:
         audit.record(org=org, actor=actor, action="group.update", target=group, before=before_state,

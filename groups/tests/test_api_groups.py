@@ -65,7 +65,7 @@ def test_write_without_read_is_allowed_with_a_warning(acme_admin, api):
 
 
 @pytest.mark.parametrize("payload,status,code", [
-    ({"name": "pos"}, 409, "duplicate_name"),  # built-in names count, ignoring case
+    ({"name": "pos"}, 400, "duplicate_name"),  # built-in names count, ignoring case
     ({"name": "  "}, 400, "invalid"),
     ({"name": "X", "permissions": [{"resource": "nope", "api": "data", "read": True}]}, 400, "unknown_resource"),
     ({"name": "X", "permissions": [{"resource": "customer", "api": "both", "read": True}]}, 400, "invalid_permissions"),
@@ -87,7 +87,7 @@ def test_create_refusals_change_nothing(acme_admin, api, payload, status, code):
 def test_duplicate_custom_name_ignoring_case(acme, acme_admin, api, make_group):
     make_group(acme, "WeChat")
     r = api(acme_admin).post("/api/v1/access-groups/", {"name": "wechat"}, format="json")
-    assert r.status_code == 409 and r.json()["code"] == "duplicate_name"
+    assert r.status_code == 400 and r.json()["code"] == "duplicate_name"
 
 
 def test_same_name_in_another_org_is_fine(acme, globex, globex_admin, api, make_group):

@@ -127,7 +127,7 @@ def _env(db_url: str, redis_url: str) -> dict:
 class Server:
     def __init__(self, env: dict, workers: int):
         self.port = _port()
-        self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.bench_enforcement_settings"}
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.enforcement_settings"}
         self.cmd = [str(Path(PYTHON).parent / "gunicorn"), "accessadmin.wsgi:application", "-b",
                     f"127.0.0.1:{self.port}", "-w", str(workers), "-k", "gthread", "--threads", str(THREADS),
                     "--keep-alive", "30", "--log-level", "warning", "--backlog", "256"]

@@ -117,7 +117,7 @@ def test_suggest_group_api_creates_least_privilege_group_in_one_step(api, acme, 
     assert client.get("/v2/transactions").status_code == 403  # only write was used
     dup = api(acme_admin).post(f"/api/v1/stores/{store.code}/suggested-group/", {"name": "S007 minimal"},
                                format="json")
-    assert dup.status_code == 409
+    assert dup.status_code == 400 and dup.json()["code"] == "duplicate_name"
 
 
 def test_suggest_with_no_usage_is_refused(api, acme_admin, store_till):

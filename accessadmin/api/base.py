@@ -24,3 +24,10 @@ def parse_bool(value) -> bool | None:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def validated(serializer_class, data, *, partial: bool = False) -> dict:
+    """Returns the input checked by `serializer_class`; a ValidationError becomes a 400 with field errors."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

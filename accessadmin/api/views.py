@@ -12,7 +12,7 @@ from .. import selectors, services
 from ..auth import authenticate_password
 from ..errors import AppError, InvalidInput
 from ..tenancy import current_org
-from .base import OrgScopedMixin, parse_bool
+from .base import OrgScopedMixin, parse_bool, validated
 from .pagination import OffsetLimit, PageNumberPagination
 from .permissions import CanManageIdentity
 from .serializers import (
@@ -28,12 +28,6 @@ from .serializers import (
 )
 
 
-def _valid(serializer_class, data, *, partial=False):
-    s = serializer_class(data=data, partial=partial)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
 class LoginView(APIView):
     """POST /ccadmin/v1/login: grant_type=password → a bearer token."""
 
@@ -41,7 +35,7 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
 
     def post(self, request):
-        data = _valid(LoginInput, request.data)
+        data = validated(LoginInput, request.data)
         if data["grant_type"] != "password":
             raise InvalidInput("Only grant_type=password is supported.", code="unsupported_grant_type")
         if not data["username"] or not data["password"]:
@@ -84,7 +78,7 @@ class UserListView(OrgScopedMixin, APIView):
         return paginator.get_paginated_response([user_payload(u) for u in page])
 
     def post(self, request):
-        data = _valid(UserCreateInput, request.data)
+        data = validated(UserCreateInput, request.data)
         user = services.user_create(actor=request.user, org=self.org, **data)
         return Response(user_payload(user), status=status.HTTP_201_CREATED)
 
@@ -97,7 +91,7 @@ class UserDetailView(OrgScopedMixin, APIView):
 
     def patch(self, request, pk):
         user = selectors.user_get(org=self.org, pk=pk)
-        data = _valid(UserUpdateInput, request.data, partial=True)
+        data = validated(UserUpdateInput, request.data, partial=True)
         user = services.user_update(actor=request.user, user=user, **data)
         return Response(user_payload(user))
 
@@ -111,7 +105,7 @@ class RoleListView(OrgScopedMixin, APIView):
         return paging.response([role_payload(r) for r in rows], total, sort=[{"property": "name", "order": "asc"}])
 
     def post(self, request):
-        data = _valid(RoleInput, request.data)
+        data = validated(RoleInput, request.data)
         if "name" not in data:
             raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
         with transaction.atomic():  # a bad securityCriteria list leaves no role behind
@@ -133,7 +127,7 @@ class RoleDetailView(OrgScopedMixin, APIView):
 
     def put(self, request, code):
         role = selectors.role_get(org=self.org, code=code)
-        data = _valid(RoleInput, request.data, partial=True)
+        data = validated(RoleInput, request.data, partial=True)
         with transaction.atomic():
             services.role_update(actor=request.user, role=role, name=data.get("name"),
                                  description=data.get("description"), access_rights=data.get("accessRights"))
@@ -153,7 +147,7 @@ class AccessRightListView(OrgScopedMixin, APIView):
                                sort=[{"property": "id", "order": "asc"}])
 
     def post(self, request):
-        data = _valid(AccessRightInput, request.data)
+        data = validated(AccessRightInput, request.data)
         if data.get("type") == "privilege":
             raise AppError("Privileges are built in; create a generic access right.", code="privilege_readonly",
                            status=403)
@@ -172,7 +166,7 @@ class AccessRightDetailView(OrgScopedMixin, APIView):
 
     def put(self, request, code):
         ar = selectors.access_right_get(org=self.org, code=code)
-        data = _valid(AccessRightInput, request.data, partial=True)
+        data = validated(AccessRightInput, request.data, partial=True)
         ar = services.access_right_update(actor=request.user, access_right=ar, name=data.get("name"),
                                           description=data.get("description"))
         return Response(access_right_payload(ar))

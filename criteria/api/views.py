@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accessadmin.api.base import OrgScopedMixin
+from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.exceptions import render_error
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
@@ -30,11 +30,6 @@ from .serializers import (
 CanViewAssets = allow(policies.can_view_assets, "The Catalog or Administrator privilege is required.")
 CanManageCriteria = allow(policies.can_manage_criteria, "Only administrators manage security criteria.")
 
-
-def _valid(serializer_class, data, *, partial=False):
-    s = serializer_class(data=data, partial=partial)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
 
 
 class CommerceErrorsMixin:
@@ -66,7 +61,7 @@ class AssetListView(OrgScopedMixin, APIView):
         return paging.response(items, total, sort=[{"property": "id", "order": "asc"}])
 
     def post(self, request):
-        data = _valid(self.input_class, request.data)
+        data = validated(self.input_class, request.data)
         asset = services.asset_create(actor=request.user, org=self.org, resource=self.resource,
                                       code=data.get("id") or data.get("repositoryId") or "",
                                       display_name=data.get("displayName"),
@@ -87,7 +82,7 @@ class AssetDetailView(OrgScopedMixin, APIView):
 
     def put(self, request, code):
         asset = selectors.asset_get(org=self.org, resource=self.resource, code=code)
-        data = _valid(self.input_class, request.data, partial=True)
+        data = validated(self.input_class, request.data, partial=True)
         asset = services.asset_update(actor=request.user, asset=asset, display_name=data.get("displayName"),
                                       description=data.get("description"), active=data.get("active"),
                                       currency=data.get("currency"))
@@ -198,7 +193,7 @@ class CriterionListView(CommerceErrorsMixin, OrgScopedMixin, APIView):
     @extend_schema(operation_id="createAdminSecurityCriterion", request=CriterionInput,
                    responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        data = _valid(CriterionInput, request.data)
+        data = validated(CriterionInput, request.data)
         criterion = services.criterion_create(
             actor=request.user, org=self.org, code=data.get("id") or data.get("repositoryId") or None,
             name=data.get("name"), description=data.get("description", ""),
@@ -222,7 +217,7 @@ class CriterionDetailView(CommerceErrorsMixin, OrgScopedMixin, APIView):
                    responses=OpenApiTypes.OBJECT)
     def put(self, request, code):
         criterion = selectors.criterion_get(org=self.org, code=code)
-        data = _valid(CriterionInput, request.data, partial=True)
+        data = validated(CriterionInput, request.data, partial=True)
         services.criterion_update(
             actor=request.user, criterion=criterion, name=data.get("name"), description=data.get("description"),
             constraints=constraints_from_input(data.get("constraints")),

@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accessadmin.api.base import OrgScopedMixin
+from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from accessadmin.errors import InvalidInput
@@ -28,11 +28,6 @@ from .serializers import (
 
 CanManageGroups = allow(can_manage_groups, "You may not manage access groups.")
 
-
-def _valid(serializer_class, data):
-    s = serializer_class(data=data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
 
 
 class GroupAPIView(OrgScopedMixin, APIView):
@@ -71,7 +66,7 @@ class GroupListView(GroupAPIView, GenericAPIView):
 
     @extend_schema(operation_id="access_groups_create", request=GroupInput, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(GroupInput, request.data)
+        data = validated(GroupInput, request.data)
         if "name" not in data:
             raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
         group, warnings = services.group_create(actor=request.user, org=self.org, name=data["name"],
@@ -87,7 +82,7 @@ class GroupDetailView(GroupAPIView):
 
     def _update(self, request, pk, *, partial):
         group = self.group(pk)
-        data = _valid(GroupInput, request.data)
+        data = validated(GroupInput, request.data)
         if not partial and ("name" not in data or "permissions" not in data):
             raise InvalidInput("PUT needs name and permissions; use PATCH to change some fields.",
                                code="invalid_request")
@@ -134,7 +129,7 @@ class GroupDeactivateView(GroupAPIView):
 class GroupAllocateView(GroupAPIView):
     @extend_schema(operation_id="access_groups_allocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
-        codes = _valid(StoresInput, request.data)["stores"]
+        codes = validated(StoresInput, request.data)["stores"]
         moved = services.stores_allocate(actor=request.user, org=self.org, group=self.group(pk), store_codes=codes)
         return Response({"allocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
 
@@ -142,7 +137,7 @@ class GroupAllocateView(GroupAPIView):
 class GroupUnallocateView(GroupAPIView):
     @extend_schema(operation_id="access_groups_unallocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
-        codes = _valid(StoresInput, request.data)["stores"]
+        codes = validated(StoresInput, request.data)["stores"]
         moved = services.stores_unallocate(actor=request.user, org=self.org, group=self.group(pk),
                                            store_codes=codes)
         return Response({"unallocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
@@ -171,6 +166,6 @@ class DefaultGroupView(GroupAPIView):
     @extend_schema(operation_id="default_access_group_update", request=DefaultGroupInput,
                    responses=OpenApiTypes.OBJECT)
     def put(self, request):
-        group = self.group(_valid(DefaultGroupInput, request.data)["access_group"])
+        group = self.group(validated(DefaultGroupInput, request.data)["access_group"])
         services.default_group_set(actor=request.user, org=self.org, group=group)
         return Response(self._body())

@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accessadmin.api.base import OrgScopedMixin
+from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from groups import selectors as group_selectors
@@ -20,11 +20,6 @@ from .serializers import ManagerInput, StoreCreateInput, StoreUpdateInput, store
 CanViewStores = allow(can_view_stores, "You may not manage stores.")
 CanDelegateStores = allow(can_delegate_stores, "You may not delegate stores.")
 
-
-def _valid(serializer_class, data):
-    s = serializer_class(data=data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
 
 
 class StoreAPIView(OrgScopedMixin, APIView):
@@ -51,7 +46,7 @@ class StoreListView(StoreAPIView, GenericAPIView):
 
     @extend_schema(operation_id="stores_create", request=StoreCreateInput, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(StoreCreateInput, request.data)
+        data = validated(StoreCreateInput, request.data)
         store = services.store_create(actor=request.user, org=self.org, code=data["code"], name=data["name"],
                                       city=data["city"], access_group=self.group_or_none(data["access_group"]))
         return Response(self.payload(store), status=status.HTTP_201_CREATED)
@@ -65,7 +60,7 @@ class StoreDetailView(StoreAPIView):
     @extend_schema(operation_id="stores_partial_update", request=StoreUpdateInput, responses=OpenApiTypes.OBJECT)
     def patch(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
-        data = _valid(StoreUpdateInput, request.data)
+        data = validated(StoreUpdateInput, request.data)
         kwargs = {"name": data.get("name"), "city": data.get("city")}
         if "access_group" in data:
             kwargs["access_group"] = self.group_or_none(data["access_group"])
@@ -87,12 +82,12 @@ class StoreManagersView(StoreAPIView):
     def post(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         services.store_grant_manager(actor=request.user, org=self.org, store=store,
-                                     username=_valid(ManagerInput, request.data)["user"])
+                                     username=validated(ManagerInput, request.data)["user"])
         return Response(self._body(store), status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="store_managers_remove", request=ManagerInput, responses=OpenApiTypes.OBJECT)
     def delete(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         services.store_revoke_manager(actor=request.user, org=self.org, store=store,
-                                      username=_valid(ManagerInput, request.data)["user"])
+                                      username=validated(ManagerInput, request.data)["user"])
         return Response(self._body(store))

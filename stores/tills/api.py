@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accessadmin.api.base import OrgScopedMixin
+from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from accessadmin.errors import InvalidInput
@@ -44,11 +44,6 @@ class SuggestionInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     allocate = serializers.BooleanField(required=False, default=False)
 
-
-def _valid(serializer_class, data):
-    s = serializer_class(data=data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
 
 
 def _days(request, default=30) -> int:
@@ -91,7 +86,7 @@ class StoreTillsView(TillsAPIView):
     @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
-        data = _valid(TillCreateInput, request.data)
+        data = validated(TillCreateInput, request.data)
         till, secret = services.till_create(actor=request.user, org=self.org, store=store, code=data["code"])
         return Response(till_payload(till, secret), status=status.HTTP_201_CREATED)
 
@@ -159,7 +154,7 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
 
     @extend_schema(operation_id="api_clients_create", request=ApiClientInput, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(ApiClientInput, request.data)
+        data = validated(ApiClientInput, request.data)
         group = group_selectors.group_get(org=self.org, pk=data["access_group"])
         client, secret = services.api_client_create(actor=request.user, org=self.org, name=data["name"],
                                                     access_group=group)
@@ -198,7 +193,7 @@ class OrgSettingsView(OrgScopedMixin, APIView):
 
     @extend_schema(operation_id="org_settings_update", request=OrgSettingsInput, responses=OpenApiTypes.OBJECT)
     def patch(self, request):
-        data = _valid(OrgSettingsInput, request.data)
+        data = validated(OrgSettingsInput, request.data)
         org = services.org_enforcement_update(actor=request.user, org=self.org,
                                               basic_auth_enabled=data.get("basic_auth_enabled"),
                                               enforcement_mode=data.get("enforcement_mode"))
@@ -241,7 +236,7 @@ class SuggestedGroupView(OrgScopedMixin, APIView):
                    responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
-        data = _valid(SuggestionInput, request.data)
+        data = validated(SuggestionInput, request.data)
         group, _grants = services.group_from_usage(actor=request.user, org=self.org, store=store, name=data["name"],
                                                    days=data["days"], description=data["description"],
                                                    allocate=data["allocate"])

@@ -3,10 +3,11 @@
 from django.urls import NoReverseMatch, reverse
 
 from criteria.policies import can_manage_criteria, can_view_assets
+from enforcement import policies as enforcement_policies
 from groups.policies import can_manage_groups
 from shopperdata import policies as shopperdata_policies
+from stores import policies as store_policies
 from stores.policies import can_view_stores
-from stores.tills import policies as till_policies
 
 from . import policies
 
@@ -16,10 +17,10 @@ NAV = [
         ("Access groups", "groups:list", can_manage_groups),
         ("Default group", "groups:default", can_manage_groups),
         ("Stores", "stores:list", can_view_stores),
-        ("Tills", "stores:tills", till_policies.can_manage_tills),
-        ("API clients", "stores:api-clients", till_policies.can_manage_api_clients),
-        ("Usage log", "stores:usage", till_policies.can_view_usage),
-        ("Enforcement", "stores:enforcement", till_policies.can_change_enforcement),
+        ("Tills", "stores:tills", store_policies.can_manage_tills),
+        ("API clients", "stores:api-clients", store_policies.can_manage_api_clients),
+        ("Usage log", "stores:usage", enforcement_policies.can_view_usage),
+        ("Enforcement", "stores:enforcement", enforcement_policies.can_change_enforcement),
     ]),
     ("Shopper data", [
         ("Shopper profiles", "shopperdata:profile-list", shopperdata_policies.can_use_profiles),

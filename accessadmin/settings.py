@@ -53,8 +53,11 @@ INSTALLED_APPS = [
     "accessadmin",
     "groups",
     "stores",
+    "enforcement",
     "shopperdata",
+    "loyalty",
     "criteria",
+    "tillapi",
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,15 @@
-"""Reads of access groups, always from one org's point of view (its groups plus the built-in ones)."""
+"""Reads of access groups, always from one org's point of view (its groups plus the built-in ones).
 
-from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+Stores are the stores app's; they are read here only through the reverse relations of the group and
+the org (`group.stores`, `org.stores`), never by importing that app.
+"""
+
+from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accessadmin.models import AuditEvent, Org
 from accessadmin.tenancy import scope
-from stores.models import Store
 
 from . import cells as cellsmod
 from .builtins import POS
@@ -26,7 +29,8 @@ def default_group(*, org: Org) -> AccessGroup:
 
 
 def _store_count(org: Org):
-    per_group = (Store.objects.filter(org=org, access_group=OuterRef("pk")).order_by()
+    stores = AccessGroup._meta.get_field("stores").related_model.objects  # the reverse relation's model
+    per_group = (stores.filter(org=org, access_group=OuterRef("pk")).order_by()
                  .values("access_group").annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(per_group, output_field=IntegerField()), 0)
 
@@ -60,16 +64,9 @@ def group_grants(group: AccessGroup, resources=None) -> frozenset:
     return cellsmod.of_group(group, resources if resources is not None else resource_list())
 
 
-def group_stores(*, org: Org, group: AccessGroup, search: str = ""):
-    qs = scope(Store.objects.all(), org).filter(access_group=group)
-    if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search))
-    return qs.order_by("code")
-
-
 def inheriting_store_count(*, org: Org) -> int:
     """Returns how many of the org's stores have no group and so follow the default."""
-    return scope(Store.objects.all(), org).filter(access_group__isnull=True).count()
+    return org.stores.filter(access_group__isnull=True).count()
 
 
 def group_history(*, org: Org, group: AccessGroup):

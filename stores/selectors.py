@@ -1,13 +1,15 @@
-"""Reads of stores, limited to what the actor may see."""
+"""Reads of stores (limited to what the actor may see), tills and API clients (scoped to one org)."""
 
 from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_users_with_perms
 
-from accessadmin.models import Org
-from accessadmin.tenancy import scope
+from accessadmin.models import AuditEvent, Org
+from accessadmin.tenancy import get_scoped_or_404, scope
+from groups import cells as cellsmod
+from groups import selectors as group_selectors
 
-from .models import Store, Till
+from .models import ApiClient, Store, Till
 from .policies import stores_visible
 
 
@@ -34,6 +36,14 @@ def store_get(*, actor, org: Org, code: str) -> Store:
     return store
 
 
+def group_stores(*, org: Org, group, search: str = ""):
+    """Returns the org's stores allocated to `group` (an access group)."""
+    qs = scope(Store.objects.all(), org).filter(access_group=group)
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search))
+    return qs.order_by("code")
+
+
 def store_managers(store: Store):
     """Returns the users holding the per-store grant (not the privilege holders)."""
     return get_users_with_perms(store, only_with_perms_in=["manage_store"], with_superusers=False,
@@ -45,6 +55,88 @@ def stores_by_codes(*, actor, org: Org, codes) -> tuple[list[Store], list[str]]:
     codes = list(dict.fromkeys(str(c) for c in codes))
     found = {s.code: s for s in stores_visible(actor, org).filter(code__in=codes)}
     return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
+
+
+# --- tills and API clients ---------------------------------------------------------------------------------
+
+def till_list(*, org: Org, store: Store | None = None, search: str = ""):
+    qs = scope(Till.objects.all(), org).select_related("store", "store__access_group")
+    if store is not None:
+        qs = qs.filter(store=store)
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(store__code__icontains=search))
+    return qs.order_by("code")
+
+
+def till_get(*, org: Org, code: str) -> Till:
+    """Returns the org's till; 404 for a missing one or another org's."""
+    return get_scoped_or_404(Till.objects.select_related("store", "store__access_group"), org, code=code)
+
+
+def effective_permissions(*, org: Org, till: Till) -> dict:
+    """Returns what the till may do and why: its group, where the group comes from, and the cells."""
+    store = till.store
+    if store.access_group_id:
+        group, source = store.access_group, "store"
+        why = f"Store {store.code} is allocated to {group.name}."
+    else:
+        group, source = group_selectors.default_group(org=org), "org_default"
+        why = f"Store {store.code} has no access group, so it uses the organization's default, {group.name}."
+    resources = group_selectors.resource_list()
+    group = group_selectors.group_get(org=org, pk=group.pk)
+    grants = cellsmod.of_group(group, resources)
+    notes = []
+    if not till.is_active:
+        notes.append("The till is deactivated: every request is refused with 401.")
+    if not org.basic_auth_enabled:
+        notes.append("Basic authentication is turned off for the organization: every till request gets 401.")
+    if org.enforcement_mode == Org.EnforcementMode.REPORT_ONLY:
+        notes.append("The organization runs in report-only mode: denied requests pass and are logged.")
+    return {"till": till.code, "store": store.code, "active": till.is_active,
+            "access_group": {"id": group.pk, "name": group.name, "kind": group.kind},
+            "source": source, "why": why, "grants_all": group.grants_all,
+            "permissions": cellsmod.payload(grants, resources), "matrix": cellsmod.matrix(grants, resources),
+            "notes": notes}
+
+
+def api_client_list(*, org: Org, search: str = ""):
+    qs = scope(ApiClient.objects.all(), org).select_related("access_group", "created_by")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(client_id__icontains=search))
+    return qs.order_by("-is_active", "name")
+
+
+def api_client_get(*, org: Org, pk) -> ApiClient:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = -1
+    return get_scoped_or_404(ApiClient.objects.select_related("access_group"), org, pk=pk)
+
+
+def store_for_till(*, org: Org, code: str) -> Store:
+    """Returns the org's store a new till goes to; 404 for a missing one or another org's."""
+    return get_scoped_or_404(Store.objects.all(), org, code=code or "")
+
+
+def till_history(*, org: Org, till: Till):
+    """Returns the org's audit events about `till`, newest first."""
+    return scope(AuditEvent.objects.all(), org).filter(target_type="stores.till", target_id=str(till.pk))
+
+
+# --- the till API's Config API lists (the caller is a till or API client of the org) ------------------------
+
+CONFIG_LIST_LIMIT = 1000
+
+
+def org_store_list(*, org: Org):
+    """Returns the org's stores (at most CONFIG_LIST_LIMIT), with their groups."""
+    return Store.objects.filter(org=org).select_related("access_group").order_by("code")[:CONFIG_LIST_LIMIT]
+
+
+def org_till_list(*, org: Org):
+    """Returns the org's tills (at most CONFIG_LIST_LIMIT), with their stores."""
+    return Till.objects.filter(org=org).select_related("store").order_by("code")[:CONFIG_LIST_LIMIT]
 
 
 def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:

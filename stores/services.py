@@ -1,18 +1,40 @@
-"""Writes of stores: create, edit (including allocation), per-store managers."""
+"""Writes of stores (create, edit, per-store managers), their allocation to access groups, tills and
+API clients.
+
+Every change a decision depends on (a store's group, a till's secret or status, a client's revocation)
+is a column the enforcement query reads on every request, so it takes effect on the next request in
+every process without any cache to invalidate.
+
+Locking: allocation takes the target group's row lock first (groups.services.group_lock), like every
+writer that could add stores to a group, so no interleaving can leave an inactive group with stores.
+"""
 
 import re
+import secrets
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
+from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from accessadmin import audit
 from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org, User
 from groups import services as group_services
 from groups.models import AccessGroup
+from groups.policies import check_can_receive_stores
 
-from .models import Store
-from .policies import MANAGE_STORE, can_create_store, can_delegate_stores, can_edit_store
+from . import credentials
+from .models import ApiClient, Store, Till
+from .policies import (
+    MANAGE_STORE,
+    can_create_store,
+    can_delegate_stores,
+    can_edit_store,
+    can_manage_api_clients,
+    can_manage_tills,
+    stores_visible,
+)
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 UNSET = object()
@@ -54,7 +76,7 @@ def store_create(*, actor, org: Org, code: str, name: str, city: str = "",
         raise Conflict(f"A store with code {code!r} exists.", code="duplicate_code") from None
     audit.record(org=org, actor=actor, action="store.create", target=store, after=_state(store))
     if access_group is not None:
-        group_services.stores_allocate(actor=actor, org=org, group=access_group, store_codes=[code])
+        stores_allocate(actor=actor, org=org, group=access_group, store_codes=[code])
         store.refresh_from_db()
     return store
 
@@ -75,7 +97,7 @@ def store_update(*, actor, org: Org, store: Store, name: str | None = None, city
     if before != _state(store):
         audit.record(org=org, actor=actor, action="store.update", target=store, before=before, after=_state(store))
     if access_group is not UNSET and (access_group.pk if access_group else None) != store.access_group_id:
-        group_services.store_set_group(actor=actor, org=org, store=store, group=access_group)
+        store_set_group(actor=actor, org=org, store=store, group=access_group)
         store.refresh_from_db()
     return store
 
@@ -106,3 +128,224 @@ def store_revoke_manager(*, actor, org: Org, store: Store, username: str) -> Use
     remove_perm(MANAGE_STORE, user, store)
     audit.record(org=org, actor=actor, action="store.revoke_manager", target=store, before={"user": user.username})
     return user
+
+
+# --- allocation to access groups ---------------------------------------------------------------------------
+
+def _stores_for(actor, org, codes) -> list[Store]:
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c for c in codes):
+        raise InvalidInput("stores must be a non-empty list of store codes.", code="invalid_stores",
+                           fields={"stores": ["A non-empty list of store codes."]})
+    codes = list(dict.fromkeys(codes))
+    visible = stores_visible(actor, org) if actor is not None else Store.objects.filter(org=org)
+    found = {}
+    for start in range(0, len(codes), 2000):
+        chunk = codes[start:start + 2000]
+        found.update({s.code: s for s in visible.filter(code__in=chunk).select_for_update(of=("self",))
+                     .select_related("access_group")})
+    missing = [c for c in codes if c not in found]
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        # The same answer for "no such store" and "not yours": nothing about other orgs leaks.
+        raise NotFound(f"Unknown store: {shown}.", code="store_not_found", extra={"missing": missing[:100]})
+    return [found[c] for c in codes]
+
+
+@transaction.atomic
+def stores_allocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
+    """Returns how many stores moved to `group`. All or nothing: any unknown code refuses the lot.
+
+    Takes the target group's row lock, so a concurrent deactivation waits and then sees the stores.
+    """
+    group = group_services.group_lock(group=group)
+    check_can_receive_stores(group)
+    stores = _stores_for(actor, org, store_codes)
+    moving = [s for s in stores if s.access_group_id != group.pk]
+    if moving:
+        now = timezone.now()
+        ids = [s.pk for s in moving]
+        for start in range(0, len(ids), 2000):
+            Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=group, updated_at=now)
+        audit.record_many([
+            {"org": org, "actor": actor, "action": "group.allocate", "target": group,
+             "before": {"store": s.code, "group": s.access_group.name if s.access_group else None},
+             "after": {"store": s.code, "group": group.name}} for s in moving])
+    return len(moving)
+
+
+@transaction.atomic
+def stores_unallocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
+    """Returns how many stores left `group` (they fall back to the default). Every store must be in it."""
+    group = group_services.group_lock(group=group)
+    stores = _stores_for(actor, org, store_codes)
+    outside = [s.code for s in stores if s.access_group_id != group.pk]
+    if outside:
+        raise Conflict(f"Not allocated to {group.name}: {', '.join(outside[:10])}.", code="store_not_in_group",
+                       extra={"stores": outside[:100]})
+    ids = [s.pk for s in stores]
+    now = timezone.now()
+    for start in range(0, len(ids), 2000):
+        Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=None, updated_at=now)
+    audit.record_many([
+        {"org": org, "actor": actor, "action": "group.unallocate", "target": group,
+         "before": {"store": s.code, "group": group.name}, "after": {"store": s.code, "group": None}}
+        for s in stores])
+    return len(stores)
+
+
+@transaction.atomic
+def store_set_group(*, actor, org: Org, store: Store, group: AccessGroup | None) -> None:
+    """Allocates one store to `group`, or unallocates it (None). The store page's path to allocation."""
+    if group is None:
+        if store.access_group_id is not None:
+            stores_unallocate(actor=actor, org=org, group=store.access_group, store_codes=[store.code])
+    else:
+        stores_allocate(actor=actor, org=org, group=group, store_codes=[store.code])
+
+
+# --- tills and API clients ---------------------------------------------------------------------------------
+
+TILL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _require(check, actor, message: str) -> None:
+    if actor is not None and not check(actor):
+        raise Forbidden(message, code="permission_denied")
+
+
+def _till_state(till: Till) -> dict:
+    return {"code": till.code, "store": till.store.code, "active": till.is_active}
+
+
+def _next_code(store: Store) -> str:
+    taken = set(Till.objects.filter(code__startswith=f"{store.code}-t").values_list("code", flat=True))
+    n = 1
+    while f"{store.code}-t{n}" in taken:
+        n += 1
+    return f"{store.code}-t{n}"
+
+
+@transaction.atomic
+def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | None = None,
+                secret_hash: str | None = None) -> tuple[Till, str]:
+    """Returns the new till of `store` and its secret (shown once; only a hash is kept).
+
+    `secret_hash`, when given, must be credentials.hash_secret(secret): bulk seeding hashes one shared
+    demo secret once instead of once per till.
+    """
+    _require(can_manage_tills, actor, "You may not manage tills.")
+    if store.org_id != org.pk:
+        raise InvalidInput("The store belongs to another organization.", code="store_not_found")
+    code = (code or "").strip() or _next_code(store)
+    if not TILL_CODE_RE.match(code):
+        raise InvalidInput("Till code must be 1–100 letters, digits, dots, dashes or underscores.",
+                           code="invalid_code", fields={"code": ["Invalid till code."]})
+    # Till codes are the Basic user name, unique across orgs like user names.
+    if Till.objects.filter(code=code).exists():
+        raise Conflict(f"A till with code {code!r} exists.", code="duplicate_code",
+                       fields={"code": ["This code is taken."]})
+    secret = secret or credentials.new_secret()
+    try:
+        with transaction.atomic():
+            till = Till.objects.create(org=org, store=store, code=code,
+                                       secret_hash=secret_hash or credentials.hash_secret(secret))
+    except IntegrityError:
+        raise Conflict(f"A till with code {code!r} exists.", code="duplicate_code") from None
+    audit.record(org=org, actor=actor, action="till.create", target=till, after=_till_state(till))
+    return till, secret
+
+
+@transaction.atomic
+def till_rotate_secret(*, actor, org: Org, till: Till) -> tuple[Till, str]:
+    """Returns the till and its new secret (shown once). The old secret stops working at once."""
+    _require(can_manage_tills, actor, "You may not manage tills.")
+    till = Till.objects.select_for_update().select_related("store").get(pk=till.pk, org=org)
+    secret = credentials.new_secret()
+    till.secret_hash = credentials.hash_secret(secret)
+    till.secret_rotated_at = timezone.now()
+    till.save(update_fields=["secret_hash", "secret_rotated_at", "updated_at"])
+    audit.record(org=org, actor=actor, action="till.rotate_secret", target=till, after={"rotated": True})
+    return till, secret
+
+
+@transaction.atomic
+def till_set_active(*, actor, org: Org, till: Till, active: bool) -> Till:
+    """Returns the till (de)activated. A deactivated till gets 401 from its next request on."""
+    _require(can_manage_tills, actor, "You may not manage tills.")
+    till = Till.objects.select_for_update().select_related("store").get(pk=till.pk, org=org)
+    if till.is_active != active:
+        before = _till_state(till)
+        till.is_active = active
+        till.save(update_fields=["is_active", "updated_at"])
+        audit.record(org=org, actor=actor, action="till.activate" if active else "till.deactivate", target=till,
+                     before=before, after=_till_state(till))
+    return till
+
+
+def _client_group(org: Org, group: AccessGroup) -> AccessGroup:
+    if group is None or not (group.org_id is None or group.org_id == org.pk):
+        raise InvalidInput("Choose an access group.", code="access_group_required",
+                           fields={"access_group": ["Required."]})
+    if not group.is_active:
+        raise Conflict(f"{group.name} is inactive; activate it first.", code="group_inactive")
+    return group
+
+
+@transaction.atomic
+def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
+                      secret: str | None = None) -> tuple[ApiClient, str]:
+    """Returns the new API client and its client secret (shown once; the OAuth2 application keeps a hash).
+    `secret` is for demo data only; callers leave it out and get a random one."""
+    _require(can_manage_api_clients, actor, "You may not manage API clients.")
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("Name is required (at most 100 characters).", code="name_required",
+                           fields={"name": ["1–100 characters."]})
+    group = _client_group(org, access_group)
+    if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
+        raise Conflict(f"An API client named {name!r} exists.", code="duplicate_name",
+                       fields={"name": ["This name is taken."]})
+    secret = secret or secrets.token_urlsafe(32)
+    app = Application.objects.create(
+        name=f"{org.code}: {name}", client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, client_secret=secret,
+        hash_client_secret=True, user=None, redirect_uris="")
+    client = ApiClient.objects.create(org=org, name=name, application=app, client_id=app.client_id,
+                                      access_group=group, created_by=actor if actor and actor.pk else None)
+    audit.record(org=org, actor=actor, action="api_client.create", target=client,
+                 after={"name": name, "client_id": client.client_id, "access_group": group.name})
+    return client, secret
+
+
+@transaction.atomic
+def api_client_set_group(*, actor, org: Org, client: ApiClient, access_group: AccessGroup) -> ApiClient:
+    _require(can_manage_api_clients, actor, "You may not manage API clients.")
+    client = ApiClient.objects.select_for_update().select_related("access_group").get(pk=client.pk, org=org)
+    group = _client_group(org, access_group)
+    if client.access_group_id != group.pk:
+        before = client.access_group.name
+        client.access_group = group
+        client.save(update_fields=["access_group"])
+        audit.record(org=org, actor=actor, action="api_client.set_group", target=client,
+                     before={"access_group": before}, after={"access_group": group.name})
+    return client
+
+
+@transaction.atomic
+def api_client_revoke(*, actor, org: Org, client: ApiClient) -> ApiClient:
+    """Returns the client revoked: its OAuth2 application and every token are deleted (next request: 401)."""
+    _require(can_manage_api_clients, actor, "You may not manage API clients.")
+    client = ApiClient.objects.select_for_update().get(pk=client.pk, org=org)
+    if not client.is_active:
+        return client
+    if client.application_id:
+        RefreshToken.objects.filter(application_id=client.application_id).delete()
+        AccessToken.objects.filter(application_id=client.application_id).delete()
+        Application.objects.filter(pk=client.application_id).delete()
+    client.is_active = False
+    client.application = None
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["is_active", "application", "revoked_at"])
+    audit.record(org=org, actor=actor, action="api_client.revoke", target=client, before={"active": True},
+                 after={"active": False})
+    return client

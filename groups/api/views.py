@@ -20,7 +20,6 @@ from ..policies import can_manage_groups
 from .serializers import (
     DefaultGroupInput,
     GroupInput,
-    StoresInput,
     event_payload,
     group_payload,
     resource_payload,
@@ -124,23 +123,6 @@ class GroupDeactivateView(GroupAPIView):
     def post(self, request, pk):
         services.group_deactivate(actor=request.user, org=self.org, group=self.group(pk))
         return self.respond(pk)
-
-
-class GroupAllocateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_allocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request, pk):
-        codes = validated(StoresInput, request.data)["stores"]
-        moved = services.stores_allocate(actor=request.user, org=self.org, group=self.group(pk), store_codes=codes)
-        return Response({"allocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
-
-
-class GroupUnallocateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_unallocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request, pk):
-        codes = validated(StoresInput, request.data)["stores"]
-        moved = services.stores_unallocate(actor=request.user, org=self.org, group=self.group(pk),
-                                           store_codes=codes)
-        return Response({"unallocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
 
 
 class GroupHistoryView(GroupAPIView, GenericAPIView):

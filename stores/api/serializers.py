@@ -1,3 +1,5 @@
+"""Stores, tills and API clients API: input serializers check shape, output is built by functions."""
+
 from rest_framework import serializers
 
 
@@ -35,3 +37,29 @@ def store_payload(store, default_group) -> dict:
         "created_at": store.created_at,
         "updated_at": store.updated_at,
     }
+
+
+class TillCreateInput(serializers.Serializer):
+    code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ApiClientInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    access_group = serializers.IntegerField()
+
+
+def till_payload(till, secret: str | None = None) -> dict:
+    body = {"code": till.code, "store": till.store.code, "active": till.is_active, "created_at": till.created_at,
+            "secret_rotated_at": till.secret_rotated_at, "last_used_at": till.last_used_at}
+    if secret is not None:
+        body["secret"] = secret
+    return body
+
+
+def client_payload(client, secret: str | None = None) -> dict:
+    body = {"id": client.pk, "name": client.name, "client_id": client.client_id,
+            "access_group": {"id": client.access_group_id, "name": client.access_group.name},
+            "active": client.is_active, "created_at": client.created_at, "revoked_at": client.revoked_at}
+    if secret is not None:
+        body["client_secret"] = secret
+    return body

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         import importlib
 
         modules = []
-        for name in ("groups.demo", "stores.demo", "shopperdata.demo", "criteria.demo"):
+        for name in ("groups.demo", "stores.demo", "loyalty.demo", "shopperdata.demo", "criteria.demo"):
             try:
                 modules.append(importlib.import_module(name))
             except ModuleNotFoundError as e:

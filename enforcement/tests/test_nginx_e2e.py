@@ -1,0 +1,139 @@
+"""End to end: Debian's nginx, configured with deploy/nginx/accessadmin.conf, in front of a small
+upstream and the app (live server). One request is allowed through, one is denied by the gateway."""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from accessadmin.testing import make_org
+from groups.builtins import POS
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "accessadmin.conf"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Upstream(BaseHTTPRequestHandler):
+    """The service behind the gateway: echoes what it received."""
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        body = json.dumps({"upstream": True, "path": self.path, "method": self.command,
+                           "access_group": self.headers.get("X-Access-Group"),
+                           "till": self.headers.get("X-Till")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def nginx_gateway(live_server, tmp_path):
+    if not os.path.exists(NGINX):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("nginx is missing (apt-get install nginx)")
+        pytest.skip("nginx is not installed")
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    app = urlsplit(live_server.url)
+    port = _free_port()
+    server_block = CONF.read_text().replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    (tmp_path / "accessadmin.conf").write_text(server_block)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(f"""{user}
+worker_processes 1;
+daemon off;
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    fastcgi_temp_path {tmp_path}/fastcgi;
+    uwsgi_temp_path {tmp_path}/uwsgi;
+    scgi_temp_path {tmp_path}/scgi;
+    upstream accessadmin_app {{ server {app.hostname}:{app.port}; }}
+    upstream till_backend {{ server 127.0.0.1:{upstream.server_address[1]}; }}
+    include {tmp_path}/accessadmin.conf;
+}}
+""")
+    proc = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                             "-e", str(tmp_path / "error.log")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"nginx did not start: {proc.stdout.read().decode()} "
+                            f"{(tmp_path / 'error.log').read_text() if (tmp_path / 'error.log').exists() else ''}")
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+    upstream.shutdown()
+
+
+def _request(port, method, path, authorization=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nginx_forwards_allowed_and_refuses_denied_requests(basic_auth, builtin, make_store, make_till, nginx_gateway):
+    org = make_org("nginxorg", "Nginx Org")
+    till = make_till(org, make_store(org, "ng-s1"), code="ng-s1-t1")
+    assert builtin(POS)  # the org default: data on customers, transactions, points, coupons
+    auth = basic_auth(till.code)
+
+    status, _headers, body = _request(nginx_gateway, "POST", "/v2/customers", auth, {"mobile": "+100"})
+    assert status == 200, body
+    echoed = json.loads(body)
+    assert echoed == {"upstream": True, "path": "/v2/customers", "method": "POST", "access_group": "POS",
+                      "till": "ng-s1-t1"}
+
+    status, _headers, body = _request(nginx_gateway, "GET", "/v2/stores", auth)
+    assert status == 403
+    assert json.loads(body) == {"warnings": [], "errors": [
+        {"status": False, "code": 4000, "message": "Not authorized. Access is denied!"}]}
+
+    status, headers, _body = _request(nginx_gateway, "GET", "/v2/customers", basic_auth(till.code, "wrong"))
+    assert status == 401
+    assert headers.get("WWW-Authenticate") == 'Basic realm="accessadmin"'
+
+    # A path trick does not get a denied request through.
+    status, _headers, _body = _request(nginx_gateway, "GET", "/v2/customers/../stores", auth)
+    assert status in (400, 403)

@@ -1,0 +1,43 @@
+"""Reads of loyalty, always scoped to one org: transactions, points balances, event definitions."""
+
+from django.http import Http404
+
+from accessadmin.errors import InvalidInput, NotFound
+from accessadmin.models import Org
+from shopperdata import selectors as shopper_selectors
+
+from .models import BehavioralEventDefinition, PointsAccount, Transaction
+
+LIST_LIMIT = 100
+
+
+def transaction_list(*, org: Org, customer_id=None):
+    qs = Transaction.objects.filter(org=org)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-id")[:LIST_LIMIT]
+
+
+def points_balance(*, org: Org, customer_id: int) -> int:
+    return PointsAccount.objects.filter(org=org, customer_id=customer_id).values_list("balance", flat=True).first() \
+        or 0
+
+
+def event_definition_list(*, org: Org):
+    return BehavioralEventDefinition.objects.filter(org=org).order_by("name")
+
+
+def customer_id_of(*, org: Org, customer_id) -> int:
+    """Returns `customer_id` as an int once it names a customer of `org`; InvalidInput or NotFound otherwise.
+
+    Customers are the org's shopper profiles (shopperdata)."""
+    try:
+        customer_id = int(customer_id)
+    except (TypeError, ValueError):
+        raise InvalidInput("customer_id must be a number.", code="invalid_customer",
+                           fields={"customer_id": ["A number."]}) from None
+    try:
+        shopper_selectors.profile_get(org=org, pk=customer_id)
+    except Http404:
+        raise NotFound("No such customer.", code="customer_not_found") from None
+    return customer_id

@@ -1,0 +1,140 @@
+"""Writes of loyalty: transactions (which credit points), points issue/redeem, behavioral events.
+
+`caller` is who made the request through the till API: the authenticated till or API client
+(enforcement.caller.Caller; anything with `till_id` and `api_client_id`). What it may do was decided
+before these run. Balances never go below zero: redemption is one conditional UPDATE.
+"""
+
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accessadmin.errors import AppError, Conflict, InvalidInput, NotFound
+from accessadmin.models import Org
+
+from . import selectors
+from .models import BehavioralEvent, BehavioralEventDefinition, PointsAccount, PointsEntry, Transaction
+
+POINTS_PER_UNIT = 1  # one point per whole currency unit spent
+
+
+class InsufficientPoints(AppError):
+    status = 409
+    code = "insufficient_points"
+    message = "Not enough points."
+
+
+def _who(caller) -> dict:
+    return {"till_id": caller.till_id, "api_client_id": caller.api_client_id}
+
+
+def _account(org: Org, customer_id: int) -> PointsAccount:
+    account = PointsAccount.objects.filter(org=org, customer_id=customer_id).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = PointsAccount.objects.create(org=org, customer_id=customer_id, balance=0)
+        except IntegrityError:
+            account = PointsAccount.objects.get(org=org, customer_id=customer_id)
+    return account
+
+
+def _credit(org: Org, customer_id: int, points: int, kind: str, caller, txn=None) -> int:
+    account = _account(org, customer_id)
+    PointsAccount.objects.filter(pk=account.pk).update(balance=F("balance") + points)
+    balance = PointsAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+    PointsEntry.objects.create(org=org, customer_id=customer_id, kind=kind, points=points, balance_after=balance,
+                               transaction=txn, **_who(caller))
+    return balance
+
+
+def _positive(points) -> int:
+    if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+        raise InvalidInput("points must be a positive whole number.", code="invalid_points",
+                           fields={"points": ["A positive whole number."]})
+    return points
+
+
+@transaction.atomic
+def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: Decimal) -> Transaction:
+    """Returns the recorded transaction; the customer earns POINTS_PER_UNIT per whole unit of `amount`."""
+    customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
+    bill_number = (bill_number or "").strip()
+    if not bill_number:
+        raise InvalidInput("bill_number is required.", code="bill_number_required",
+                           fields={"bill_number": ["Required."]})
+    if amount is None or amount <= 0:
+        raise InvalidInput("amount must be positive.", code="invalid_amount", fields={"amount": ["Positive."]})
+    points = int(amount.to_integral_value(rounding=ROUND_DOWN)) * POINTS_PER_UNIT
+    txn = Transaction.objects.create(org=org, customer_id=customer_id, bill_number=bill_number, amount=amount,
+                                     points=points, store_id=caller.store_id, **_who(caller))
+    if points:
+        _credit(org, customer_id, points, PointsEntry.Kind.EARN, caller, txn)
+    return txn
+
+
+@transaction.atomic
+def points_issue(*, caller, org: Org, customer_id, points) -> int:
+    """Returns the new balance after adding `points`."""
+    customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
+    return _credit(org, customer_id, _positive(points), PointsEntry.Kind.ISSUE, caller)
+
+
+@transaction.atomic
+def points_redeem(*, caller, org: Org, customer_id, points) -> int:
+    """Returns the new balance after taking `points`; refused (changing nothing) when it would go below zero.
+
+    The check and the debit are one UPDATE ... WHERE balance >= points, so concurrent redemptions
+    cannot overdraw the account on any database.
+    """
+    customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
+    points = _positive(points)
+    account = _account(org, customer_id)
+    if not PointsAccount.objects.filter(pk=account.pk, balance__gte=points).update(balance=F("balance") - points):
+        balance = PointsAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+        raise InsufficientPoints(f"Cannot redeem {points} points: the balance is {balance}.",
+                                 extra={"balance": balance})
+    balance = PointsAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+    PointsEntry.objects.create(org=org, customer_id=customer_id, kind=PointsEntry.Kind.REDEEM, points=-points,
+                               balance_after=balance, **_who(caller))
+    return balance
+
+
+@transaction.atomic
+def event_definition_create(*, org: Org, name: str, description: str = "", attributes=None):
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("name is required (at most 100 characters).", code="invalid_name",
+                           fields={"name": ["1–100 characters."]})
+    attributes = attributes or []
+    if not isinstance(attributes, list) or not all(isinstance(a, str) and a for a in attributes):
+        raise InvalidInput("attributes must be a list of names.", code="invalid_attributes",
+                           fields={"attributes": ["A list of names."]})
+    if BehavioralEventDefinition.objects.filter(org=org, name=name).exists():
+        raise Conflict(f"An event named {name!r} exists.", code="duplicate_name")
+    try:
+        with transaction.atomic():
+            return BehavioralEventDefinition.objects.create(org=org, name=name, description=description or "",
+                                                            attributes=attributes)
+    except IntegrityError:
+        raise Conflict(f"An event named {name!r} exists.", code="duplicate_name") from None
+
+
+@transaction.atomic
+def event_post(*, caller, org: Org, event: str, customer_id=None, attributes=None) -> BehavioralEvent:
+    """Returns the recorded event; `event` names one of the org's definitions."""
+    definition = BehavioralEventDefinition.objects.filter(org=org, name=event).first()
+    if definition is None:
+        raise NotFound(f"No behavioral event named {event!r}.", code="event_not_found")
+    attributes = attributes or {}
+    if not isinstance(attributes, dict):
+        raise InvalidInput("attributes must be an object.", code="invalid_attributes")
+    unknown = sorted(set(attributes) - set(definition.attributes))
+    if unknown:
+        raise InvalidInput(f"Unknown attributes: {', '.join(unknown)}.", code="unknown_attributes",
+                           fields={"attributes": [f"Unknown: {', '.join(unknown)}"]})
+    if customer_id is not None:
+        customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
+    return BehavioralEvent.objects.create(org=org, definition=definition, customer_id=customer_id,
+                                          attributes=attributes, **_who(caller))

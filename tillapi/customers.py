@@ -1,0 +1,66 @@
+"""The till API's customers are the shopper profiles of the shopperdata app.
+
+The till API acts as a system integration (actor None), which shopperdata's services and selectors
+accept; this module maps the till API's customer fields to shopper properties.
+"""
+
+from django.http import Http404
+
+from accessadmin.errors import InvalidInput, NotFound
+from accessadmin.models import Org
+from shopperdata import selectors as profiles
+from shopperdata import services as profile_services
+
+# till API field → shopper property id
+FIELDS = {"email": "email", "mobile": "mobile", "first_name": "firstName", "last_name": "lastName"}
+
+
+def payload(profile) -> dict:
+    return {"id": profile.pk, "email": profile.email, "mobile": profile.mobile, "first_name": profile.first_name,
+            "last_name": profile.last_name, "created_at": profile.created_at}
+
+
+def search(*, org: Org, mobile: str = "", email: str = "", limit: int = 50) -> list:
+    """Returns the org's customers with this mobile or email (all of them, newest last, when neither)."""
+    if mobile or email:
+        qs = profiles.profile_list(org=org, mobile=mobile, email=email)
+    else:
+        qs = profiles.profile_list(org=org)
+    return list(qs[:limit])
+
+
+def get(*, org: Org, customer_id) -> object:
+    """Returns the org's customer; NotFound for a missing one or another org's."""
+    try:
+        return profiles.profile_get(org=org, pk=customer_id)
+    except Http404:
+        raise NotFound("No such customer.", code="customer_not_found") from None
+
+
+def exists(*, org: Org, customer_id) -> bool:
+    try:
+        get(org=org, customer_id=customer_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _values(data: dict) -> dict:
+    values = {prop: data[field] for field, prop in FIELDS.items() if field in data}
+    if not values:
+        raise InvalidInput("Give at least one of email, mobile, first_name, last_name.", code="no_fields")
+    return values
+
+
+def register(*, org: Org, data: dict):
+    """Returns the new customer (a shopper profile) made from `data` (the FIELDS keys)."""
+    if not (data.get("mobile") or data.get("email")):
+        raise InvalidInput("A customer needs a mobile number or an email address.", code="identifier_required",
+                           fields={"mobile": ["mobile or email is required."]})
+    return profile_services.profile_create(actor=None, org=org, values=_values(data)).profile
+
+
+def update(*, org: Org, customer_id, data: dict):
+    """Returns the customer with the given FIELDS changed."""
+    profile = get(org=org, customer_id=customer_id)
+    return profile_services.profile_update(actor=None, profile=profile, values=_values(data)).profile

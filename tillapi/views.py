@@ -1,0 +1,223 @@
+"""The till API's views. Each declares the catalogue resource and part it belongs to; the one
+permission class (enforcement.drf.CallerGroupAllows) decides from the caller's access group.
+
+A surface: every read and write is a selector or service of a domain app (loyalty, stores,
+shopperdata through customers.py)."""
+
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from accessadmin.errors import InvalidInput
+from accessadmin.models import Org
+from enforcement.drf import TillApiView
+from loyalty import selectors as loyalty_selectors
+from loyalty import services as loyalty_services
+from stores import selectors as store_selectors
+from stores import services as store_services
+
+from . import customers
+
+DATA, CONFIG = "data", "config"
+
+
+class OrgTillApiView(TillApiView):
+    @cached_property
+    def org(self) -> Org:
+        return Org.objects.get(pk=self.caller.org_id)
+
+    def body(self) -> dict:
+        if not isinstance(self.request.data, dict):
+            raise InvalidInput("Send a JSON object.", code="invalid_body")
+        return self.request.data
+
+
+def _schema(op, request=None, status_code=200):
+    return extend_schema(operation_id=op, request=request, responses={status_code: OpenApiTypes.OBJECT},
+                         tags=["till API"])
+
+
+# --- Data API ----------------------------------------------------------------------------------------------
+
+
+class CustomersView(OrgTillApiView):
+    resource, api = "customer", DATA
+
+    @_schema("till_customers_search")
+    def get(self, request):
+        found = customers.search(org=self.org, mobile=request.query_params.get("mobile", ""),
+                                 email=request.query_params.get("email", ""))
+        return Response({"customers": [customers.payload(p) for p in found]})
+
+    @_schema("till_customers_register", OpenApiTypes.OBJECT, 201)
+    def post(self, request):
+        profile = customers.register(org=self.org, data=self.body())
+        return Response(customers.payload(profile), status=status.HTTP_201_CREATED)
+
+
+class CustomerView(OrgTillApiView):
+    resource, api = "customer", DATA
+
+    @_schema("till_customer_get")
+    def get(self, request, customer_id):
+        return Response(customers.payload(customers.get(org=self.org, customer_id=customer_id)))
+
+    @_schema("till_customer_update", OpenApiTypes.OBJECT)
+    def patch(self, request, customer_id):
+        return Response(customers.payload(customers.update(org=self.org, customer_id=customer_id, data=self.body())))
+
+
+def _txn(t) -> dict:
+    return {"id": t.pk, "customer_id": t.customer_id, "bill_number": t.bill_number, "amount": str(t.amount),
+            "points": t.points, "created_at": t.created_at}
+
+
+def _int_param(value, name):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a number.", code=f"invalid_{name}") from None
+
+
+class TransactionsView(OrgTillApiView):
+    resource, api = "transaction", DATA
+
+    @_schema("till_transactions_list")
+    def get(self, request):
+        customer_id = _int_param(request.query_params.get("customer_id"), "customer_id")
+        return Response({"transactions": [_txn(t) for t in loyalty_selectors.transaction_list(org=self.org,
+                                                                                       customer_id=customer_id)]})
+
+    @_schema("till_transactions_add", OpenApiTypes.OBJECT, 201)
+    def post(self, request):
+        data = self.body()
+        try:
+            amount = Decimal(str(data.get("amount")))
+        except (InvalidOperation, ValueError):
+            raise InvalidInput("amount must be a number.", code="invalid_amount") from None
+        txn = loyalty_services.transaction_add(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
+                                       bill_number=data.get("bill_number", ""), amount=amount)
+        body = _txn(txn)
+        body["balance"] = loyalty_selectors.points_balance(org=self.org, customer_id=txn.customer_id)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class PointsBalanceView(OrgTillApiView):
+    resource, api = "points", DATA
+
+    @_schema("till_points_balance")
+    def get(self, request, customer_id):
+        customer_id = loyalty_selectors.customer_id_of(org=self.org, customer_id=customer_id)
+        return Response({"customer_id": customer_id,
+                         "balance": loyalty_selectors.points_balance(org=self.org, customer_id=customer_id)})
+
+
+class PointsIssueView(OrgTillApiView):
+    resource, api = "points", DATA
+
+    @_schema("till_points_issue", OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = self.body()
+        balance = loyalty_services.points_issue(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
+                                        points=data.get("points"))
+        return Response({"customer_id": int(data["customer_id"]), "balance": balance})
+
+
+class PointsRedeemView(OrgTillApiView):
+    resource, api = "points", DATA
+
+    @_schema("till_points_redeem", OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = self.body()
+        balance = loyalty_services.points_redeem(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
+                                         points=data.get("points"))
+        return Response({"customer_id": int(data["customer_id"]), "balance": balance})
+
+
+class EventsView(OrgTillApiView):
+    resource, api = "behavioral_event", DATA
+
+    @_schema("till_events_post", OpenApiTypes.OBJECT, 201)
+    def post(self, request):
+        data = self.body()
+        event = loyalty_services.event_post(caller=self.caller, org=self.org, event=data.get("event", ""),
+                                    customer_id=data.get("customer_id"), attributes=data.get("attributes"))
+        return Response({"id": event.pk, "event": event.definition.name, "customer_id": event.customer_id,
+                         "attributes": event.attributes, "created_at": event.created_at},
+                        status=status.HTTP_201_CREATED)
+
+
+# --- Config API --------------------------------------------------------------------------------------------
+
+
+class StoresView(OrgTillApiView):
+    resource, api = "store", CONFIG
+
+    @staticmethod
+    def _store(s) -> dict:
+        return {"code": s.code, "name": s.name, "city": s.city,
+                "access_group": s.access_group.name if s.access_group_id else None}
+
+    @_schema("till_stores_list")
+    def get(self, request):
+        return Response({"stores": [self._store(s) for s in store_selectors.org_store_list(org=self.org)]})
+
+    @_schema("till_stores_create", OpenApiTypes.OBJECT, 201)
+    def post(self, request):
+        data = self.body()
+        store = store_services.store_create(actor=None, org=self.org, code=data.get("code", ""),
+                                            name=data.get("name", ""), city=data.get("city", "") or "")
+        return Response(self._store(store), status=status.HTTP_201_CREATED)
+
+
+class TillsView(OrgTillApiView):
+    resource, api = "till", CONFIG
+
+    @_schema("till_tills_list")
+    def get(self, request):
+        return Response({"tills": [{"code": t.code, "store": t.store.code, "active": t.is_active}
+                                   for t in store_selectors.org_till_list(org=self.org)]})
+
+    @_schema("till_tills_create", OpenApiTypes.OBJECT, 201)
+    def post(self, request):
+        data = self.body()
+        store = store_selectors.store_for_till(org=self.org, code=data.get("store", ""))
+        till, secret = store_services.till_create(actor=None, org=self.org, store=store, code=data.get("code", ""))
+        return Response({"code": till.code, "store": store.code, "secret": secret}, status=status.HTTP_201_CREATED)
+
+
+class BehavioralEventsView(OrgTillApiView):
+    resource, api = "behavioral_event", CONFIG
+
+    @staticmethod
+    def _definition(d) -> dict:
+        return {"name": d.name, "description": d.description, "attributes": d.attributes}
+
+    @_schema("till_behavioral_events_list")
+    def get(self, request):
+        return Response({"behavioral_events": [self._definition(d)
+                                               for d in loyalty_selectors.event_definition_list(org=self.org)]})
+
+    @_schema("till_behavioral_events_create", OpenApiTypes.OBJECT, 201)
+    def post(self, request):
+        data = self.body()
+        d = loyalty_services.event_definition_create(org=self.org, name=data.get("name", ""),
+                                             description=data.get("description", ""),
+                                             attributes=data.get("attributes"))
+        return Response(self._definition(d), status=status.HTTP_201_CREATED)
+
+
+class OrgView(OrgTillApiView):
+    resource, api = "organization", CONFIG
+
+    @_schema("till_org_get")
+    def get(self, request):
+        org = self.org
+        return Response({"code": org.code, "name": org.name, "basic_auth_enabled": org.basic_auth_enabled,
+                         "enforcement_mode": org.enforcement_mode})

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stores",
     "shopperdata",
     "criteria",
+    "connect",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,10 @@ SPECTACULAR_SETTINGS = {
     # Schema-generation hints are not deployment problems; keep them out of `check --deploy`.
     # tests/test_settings.py still builds the schema on every run.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The contract is JSON; the form encodings DRF also parses are for the browsable API.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "accessadmin.api.schema.attach_error_responses"],
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.

@@ -1,4 +1,7 @@
-"""OpenAPI descriptions of the project's authenticators (drf-spectacular extensions)."""
+"""The OpenAPI schema's shared parts: the authenticators' security schemes (drf-spectacular extensions)
+and the error responses of every API surface (a postprocessing hook)."""
+
+from dataclasses import dataclass
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -18,3 +21,131 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+# --- error responses -----------------------------------------------------------------------------------------
+#
+# Every operation documents the errors its surface can answer, in that surface's error shape. The core knows
+# its own two shapes (/api/v1/ and /ccadmin/v1/); other surfaces (the till API under /v2/) register theirs from
+# their AppConfig.ready(), so this module never imports a domain app.
+
+FIELDS_SCHEMA = {
+    "type": "object",
+    "description": "Per input field, what is wrong with it.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+API_ERROR = {
+    "type": "object",
+    "description": "The error body of /api/v1/: a stable code, a readable message and, for bad input, "
+                   "the fields at fault. Some errors add details of their own (e.g. the clients that use a group).",
+    "properties": {
+        "code": {"type": "string", "description": "Stable, machine-readable code (e.g. not_found, invalid)."},
+        "message": {"type": "string"},
+        "fields": FIELDS_SCHEMA,
+    },
+    "required": ["code", "message"],
+}
+
+CCADMIN_ERROR = {
+    "type": "object",
+    "description": "The commerce admin error body of /ccadmin/v1/ (e.g. errorCode 22064 for invalid input).",
+    "properties": {
+        "errorCode": {"type": "string"},
+        "message": {"type": "string"},
+        "status": {"type": "string", "description": "The HTTP status, as a string."},
+        "fields": FIELDS_SCHEMA,
+    },
+    "required": ["errorCode", "message", "status"],
+}
+
+STATUS_TEXT = {
+    400: "The request is malformed or its input is not valid; nothing was changed.",
+    401: "Credentials are missing, wrong or expired.",
+    403: "The caller may not do this.",
+    404: "No such object, or one the request refers to (or not visible to the caller).",
+    409: "The request conflicts with the current state; nothing was changed.",
+    413: "The request body is larger than the server accepts.",
+    415: "The request body is not JSON.",
+    429: "Too many failed attempts; retry after the number of seconds in Retry-After.",
+    503: "A backing service (database or cache) is unreachable; retry later.",
+}
+
+RESPONSE_HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The authentication scheme to use."}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}},
+}
+
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+
+
+@dataclass(frozen=True)
+class ErrorSurface:
+    """The error shape of the operations under `prefix`, named `component` in the schema.
+
+    `always` lists statuses any operation of the surface may answer besides those that follow from the
+    operation itself (authentication, path parameters, a request body...).
+    """
+
+    prefix: str
+    component: str
+    schema: dict
+    always: tuple[int, ...] = ()
+
+
+_surfaces: dict[str, ErrorSurface] = {}
+
+
+def register_error_surface(surface: ErrorSurface) -> None:
+    _surfaces[surface.prefix] = surface
+
+
+register_error_surface(ErrorSurface("/api/v1/", "ApiError", API_ERROR, always=(400,)))
+register_error_surface(ErrorSurface("/ccadmin/v1/", "CcadminError", CCADMIN_ERROR, always=(400,)))
+
+
+def _error_statuses(method: str, operation: dict, surface: ErrorSurface) -> set[int]:
+    statuses = {503, *surface.always}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    parameters = operation.get("parameters", [])
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if any(p.get("in") in ("query", "header") for p in parameters):
+        statuses.add(400)
+    if "requestBody" in operation:
+        statuses |= {400, 404, 413, 415}  # 404: an object the body names (a customer, a group...) is missing
+    if method in UNSAFE_METHODS:
+        statuses.add(409)
+    return statuses
+
+
+def attach_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: adds each surface's error component and, to every operation,
+    the error responses it can answer (an operation's own description of a status wins)."""
+    surfaces = sorted(_surfaces.values(), key=lambda s: len(s.prefix), reverse=True)
+    used = {}
+    for path, item in result.get("paths", {}).items():
+        surface = next((s for s in surfaces if path.startswith(s.prefix)), None)
+        if surface is None:
+            continue
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_error_statuses(method, operation, surface)):
+                if str(status) in responses:
+                    continue
+                response = {"description": STATUS_TEXT[status],
+                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/"
+                                                                                f"{surface.component}"}}}}
+                if status in RESPONSE_HEADERS:
+                    response["headers"] = RESPONSE_HEADERS[status]
+                responses[str(status)] = response
+            operation["responses"] = dict(sorted(responses.items()))
+            used[surface.component] = surface
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component, surface in used.items():
+        schemas.setdefault(component, surface.schema)
+    result["components"]["schemas"] = dict(sorted(schemas.items()))
+    return result

@@ -7,6 +7,10 @@ class TillAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "stores.enforcement.drf.TillAuthentication"
     name = ["tillBasicAuth", "apiClientBearerAuth"]
 
+    def get_security_requirement(self, auto_schema):
+        # Either scheme on its own (a list of requirements), not both at once (one requirement naming two).
+        return [{name: []} for name in self.name]
+
     def get_security_definition(self, auto_schema):
         return [
             {"type": "http", "scheme": "basic",

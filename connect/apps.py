@@ -5,3 +5,11 @@ class ConnectConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "connect"
     verbose_name = "Connect+"
+
+    def ready(self):
+        from accessadmin import crypto
+
+        from .models import PgpKey, SftpConnection
+
+        crypto.register(SftpConnection, "password_encrypted", "private_key_encrypted", "passphrase_encrypted")
+        crypto.register(PgpKey, "secret_armored_encrypted", "passphrase_encrypted")

@@ -51,7 +51,7 @@ class Surface:
 
 SURFACES = [
     Surface("till", include=["^/v2/"]),
-    Surface("admin", include=["^/api/v1/", "^/ccadmin/v1/"], exclude=["^/ccadmin/v1/log(in|out)"]),
+    Surface("admin", include=["^/(api|ccadmin)/v1/"], exclude=["^/ccadmin/v1/log(in|out)"]),
     Surface("session", include=["^/ccadmin/v1/log(in|out)"]),
 ]
 
@@ -98,6 +98,7 @@ class Server:
     def start(self) -> None:
         self.manage("migrate", "--noinput")
         self.manage("seed_demo")
+        self.manage("collectstatic", "--noinput")  # production mode serves pages from the manifest
         log = open(self.workdir / "server.log", "w")  # noqa: SIM115 (closed with the process)
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "accessadmin.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
@@ -175,7 +176,8 @@ def main(argv: list[str]) -> int:
         session_token = server.token(ADMIN)
         server.grant_everything(admin_token, TILL_STORE)
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "fuzz.hooks", "PYTHONPATH": str(ROOT),
-               "FUZZ_PROTECTED_USER_ID": str(server.call(admin_token, "/api/v1/me")["id"]), "FUZZ_PROTECTED_ROLES": ADMIN_ROLES}
+               "FUZZ_PROTECTED_USER_ID": str(server.call(admin_token, "/api/v1/me")["id"]),
+               "FUZZ_PROTECTED_ROLES": ADMIN_ROLES}
         basic = base64.b64encode(f"{TILL}:{TILL_SECRET}".encode()).decode()
         headers = {"till": f"Authorization: Basic {basic}", "admin": f"Authorization: Bearer {admin_token}",
                    "session": f"Authorization: Bearer {session_token}"}

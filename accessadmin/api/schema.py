@@ -4,6 +4,8 @@ and the error responses of every API surface (a postprocessing hook)."""
 from dataclasses import dataclass
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -104,15 +106,26 @@ register_error_surface(ErrorSurface("/api/v1/", "ApiError", API_ERROR, always=(4
 register_error_surface(ErrorSurface("/ccadmin/v1/", "CcadminError", CCADMIN_ERROR, always=(400,)))
 
 
+ERRORS_KEY = "x-errors"
+
+
+def errors(*statuses: int) -> dict:
+    """`extend_schema(extensions=errors(401, 429))`: error statuses an operation answers besides those the
+    hook infers from it (e.g. an unauthenticated login that checks credentials)."""
+    return {ERRORS_KEY: list(statuses)}
+
+
 def _error_statuses(method: str, operation: dict, surface: ErrorSurface) -> set[int]:
-    statuses = {503, *surface.always}
+    statuses = {503, *surface.always, *operation.pop(ERRORS_KEY, [])}
     if operation.get("security"):
         statuses |= {401, 403}
     parameters = operation.get("parameters", [])
     if any(p.get("in") == "path" for p in parameters):
-        statuses.add(404)
+        statuses |= {400, 404}  # 400: a value of the right form that no object can have (e.g. id 0)
     if any(p.get("in") in ("query", "header") for p in parameters):
         statuses.add(400)
+    if any(p.get("in") == "query" and p.get("name") == "page" for p in parameters):
+        statuses.add(404)  # a page past the last one
     if "requestBody" in operation:
         statuses |= {400, 404, 413, 415}  # 404: an object the body names (a customer, a group...) is missing
     if method in UNSAFE_METHODS:
@@ -149,3 +162,53 @@ def attach_error_responses(result, generator, request, public):
         schemas.setdefault(component, surface.schema)
     result["components"]["schemas"] = dict(sorted(schemas.items()))
     return result
+
+
+# --- list envelopes ------------------------------------------------------------------------------------------
+
+
+def page_of(item, name: str):
+    """The schema of a /api/v1/ list page of `item` (PageNumberPagination: count, next, previous, results)."""
+    return inline_serializer(name, {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item(many=True),
+    })
+
+
+class SortKey(serializers.Serializer):
+    property = serializers.CharField()
+    order = serializers.ChoiceField(choices=["asc", "desc"])
+
+
+class Link(serializers.Serializer):
+    rel = serializers.CharField()
+    href = serializers.URLField()
+
+
+def offset_page_of(item, name: str):
+    """The schema of a /ccadmin/v1/ list (OffsetLimit: items, total, totalResults, offset, limit, sort, links)."""
+    return inline_serializer(name, {
+        "items": item(many=True),
+        "total": serializers.IntegerField(),
+        "totalResults": serializers.IntegerField(),
+        "offset": serializers.IntegerField(),
+        "limit": serializers.IntegerField(),
+        "sort": SortKey(many=True),
+        "links": Link(many=True),
+    })
+
+
+OFFSET_LIMIT = [
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip (default 0)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
+                     description="Rows per page (default 250, at most 1000)."),
+]
+PAGE_NUMBER = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number (default 1)."),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 500},
+                     description="Rows per page (default 50, at most 500)."),
+]
+X_ORG = OpenApiParameter("X-Org", str, OpenApiParameter.HEADER, required=False,
+                         description="Platform staff only: the code of the org to act in.")

@@ -71,11 +71,11 @@ def operation(op: str, *, request=None, response=None, status: int = 200, parame
                          parameters=list(parameters), tags=["till API"])
 
 
-CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 0, "maximum": INT64_MAX},
+CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": INT64_MAX},
                                OpenApiParameter.PATH, description="The customer's id.")
 SEARCH = [OpenApiParameter("mobile", str, description="Exact mobile number."),
           OpenApiParameter("email", str, description="Exact email address (case-insensitive).")]
-BY_CUSTOMER = [OpenApiParameter("customer_id", {"type": "integer", "minimum": 0, "maximum": INT64_MAX},
+BY_CUSTOMER = [OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": INT64_MAX},
                                 description="Only this customer's transactions.")]
 
 

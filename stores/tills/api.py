@@ -1,6 +1,5 @@
 """REST API (/api/v1/) of tills, API clients, the org's enforcement settings, usage and suggestions."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -11,10 +10,12 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
+from accessadmin.api.schema import PAGE_NUMBER
 from accessadmin.errors import InvalidInput
 from groups import cells as cellsmod
 from groups import selectors as group_selectors
 from stores import selectors as store_selectors
+from stores.api import openapi as doc
 
 from . import policies, selectors, services
 
@@ -78,12 +79,12 @@ class TillsAPIView(OrgScopedMixin, APIView):
 
 
 class StoreTillsView(TillsAPIView):
-    @extend_schema(operation_id="store_tills_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_tills_list", responses=doc.TillList)
     def get(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         return Response({"results": [till_payload(t) for t in selectors.till_list(org=self.org, store=store)]})
 
-    @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses={201: doc.TillWithSecret})
     def post(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(TillCreateInput, request.data)
@@ -95,20 +96,21 @@ class TillListView(TillsAPIView, GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends = []
 
-    @extend_schema(operation_id="tills_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_list", responses=doc.TillPage,
+                   parameters=[*PAGE_NUMBER, OpenApiParameter("search", str)])
     def get(self, request):
         page = self.paginate_queryset(selectors.till_list(org=self.org, search=request.query_params.get("search", "")))
         return self.get_paginated_response([till_payload(t) for t in page])
 
 
 class TillDetailView(TillsAPIView):
-    @extend_schema(operation_id="tills_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_retrieve", responses=doc.Till)
     def get(self, request, code):
         return Response(till_payload(selectors.till_get(org=self.org, code=code)))
 
 
 class TillRotateView(TillsAPIView):
-    @extend_schema(operation_id="tills_rotate_secret", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_rotate_secret", request=None, responses=doc.TillWithSecret)
     def post(self, request, code):
         till, secret = services.till_rotate_secret(actor=request.user, org=self.org,
                                                    till=selectors.till_get(org=self.org, code=code))
@@ -118,7 +120,7 @@ class TillRotateView(TillsAPIView):
 class TillDeactivateView(TillsAPIView):
     active = False
 
-    @extend_schema(operation_id="tills_deactivate", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_deactivate", request=None, responses=doc.Till)
     def post(self, request, code):
         till = services.till_set_active(actor=request.user, org=self.org,
                                         till=selectors.till_get(org=self.org, code=code), active=self.active)
@@ -128,13 +130,13 @@ class TillDeactivateView(TillsAPIView):
 class TillActivateView(TillDeactivateView):
     active = True
 
-    @extend_schema(operation_id="tills_activate", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_activate", request=None, responses=doc.Till)
     def post(self, request, code):
         return super().post(request, code)
 
 
 class TillEffectivePermissionsView(TillsAPIView):
-    @extend_schema(operation_id="tills_effective_permissions", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_effective_permissions", responses=doc.EffectivePermissions)
     def get(self, request, code):
         result = selectors.effective_permissions(org=self.org, till=selectors.till_get(org=self.org, code=code))
         result.pop("matrix")
@@ -146,13 +148,15 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends = []
 
-    @extend_schema(operation_id="api_clients_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_list", responses=doc.ApiClientPage,
+                   parameters=[*PAGE_NUMBER, OpenApiParameter("search", str)])
     def get(self, request):
         page = self.paginate_queryset(selectors.api_client_list(org=self.org,
                                                                 search=request.query_params.get("search", "")))
         return self.get_paginated_response([client_payload(c) for c in page])
 
-    @extend_schema(operation_id="api_clients_create", request=ApiClientInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_create", request=ApiClientInput,
+                   responses={201: doc.ApiClientWithSecret})
     def post(self, request):
         data = validated(ApiClientInput, request.data)
         group = group_selectors.group_get(org=self.org, pk=data["access_group"])
@@ -164,7 +168,7 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
 class ApiClientDetailView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageClients]
 
-    @extend_schema(operation_id="api_clients_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_retrieve", responses=doc.ApiClient)
     def get(self, request, pk):
         return Response(client_payload(selectors.api_client_get(org=self.org, pk=pk)))
 
@@ -172,7 +176,7 @@ class ApiClientDetailView(OrgScopedMixin, APIView):
 class ApiClientRevokeView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageClients]
 
-    @extend_schema(operation_id="api_clients_revoke", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_revoke", request=None, responses=doc.ApiClient)
     def post(self, request, pk):
         client = services.api_client_revoke(actor=request.user, org=self.org,
                                             client=selectors.api_client_get(org=self.org, pk=pk))
@@ -187,11 +191,11 @@ def org_payload(org) -> dict:
 class OrgSettingsView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanChangeEnforcement]
 
-    @extend_schema(operation_id="org_settings_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="org_settings_retrieve", responses=doc.OrgSettings)
     def get(self, request):
         return Response(org_payload(self.org))
 
-    @extend_schema(operation_id="org_settings_update", request=OrgSettingsInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="org_settings_update", request=OrgSettingsInput, responses=doc.OrgSettings)
     def patch(self, request):
         data = validated(OrgSettingsInput, request.data)
         org = services.org_enforcement_update(actor=request.user, org=self.org,
@@ -200,13 +204,14 @@ class OrgSettingsView(OrgScopedMixin, APIView):
         return Response(org_payload(org))
 
 
-DAYS = OpenApiParameter("days", int, description="Look back this many days (1–365, default 30).")
+DAYS = OpenApiParameter("days", {"type": "integer", "minimum": 1, "maximum": 365},
+                        description="Look back this many days (1–365, default 30).")
 
 
 class UsageView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewUsage]
 
-    @extend_schema(operation_id="usage_list", responses=OpenApiTypes.OBJECT, parameters=[
+    @extend_schema(operation_id="usage_list", responses=doc.UsageList, parameters=[
         DAYS, OpenApiParameter("outcome", str, enum=["allowed", "denied", "would_deny"]),
         OpenApiParameter("caller", str), OpenApiParameter("store", str)])
     def get(self, request):
@@ -224,7 +229,7 @@ class UsageView(OrgScopedMixin, APIView):
 class SuggestedGroupView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewUsage]
 
-    @extend_schema(operation_id="store_suggested_group", responses=OpenApiTypes.OBJECT, parameters=[DAYS])
+    @extend_schema(operation_id="store_suggested_group", responses=doc.SuggestedGroup, parameters=[DAYS])
     def get(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         days = _days(request)
@@ -233,7 +238,7 @@ class SuggestedGroupView(OrgScopedMixin, APIView):
                          "permissions": cellsmod.payload(grants, group_selectors.resource_list())})
 
     @extend_schema(operation_id="store_suggested_group_create", request=SuggestionInput,
-                   responses=OpenApiTypes.OBJECT)
+                   responses={201: doc.SuggestedGroupCreated})
     def post(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(SuggestionInput, request.data)

@@ -30,6 +30,7 @@ api_v1 = [
     *core_api.api_v1,
     path("", include("groups.api.urls")),
     path("", include("stores.api.urls")),
+    path("", include("connect.api.urls")),
 ]
 
 ccadmin_v1 = [
@@ -45,6 +46,7 @@ urlpatterns = [
     re_path(r"^oauth/token/?$", TokenView.as_view(), name="oauth-token"),
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("org/switch/", views.org_switch, name="org-switch"),

@@ -5,6 +5,7 @@ Administrator, which covers every privilege) sees and changes all of its org's
 connections, keys, dataflows and runs; nobody sees another org's (404).
 """
 
+from accessadmin.errors import InvalidInput
 from accessadmin.policies import has_privilege
 from accessadmin.privileges import Privilege
 
@@ -21,3 +22,23 @@ def visible(queryset, *, actor, org, field: str = "org"):
     if actor.org_id is not None and actor.org_id != org.pk:
         return queryset.none()
     return queryset.filter(**{field: org})
+
+
+def check_decrypt_key(key) -> None:
+    """Raises unless `key` can decrypt: only a key uploaded with its private part can."""
+    if not key.can_decrypt:
+        raise InvalidInput(f"{key.name} has no private key, so it cannot decrypt.", code="key_cannot_decrypt",
+                           fields={"decrypt.key": ["Choose a key uploaded with its private part."]})
+
+
+def check_encrypt_key(key) -> None:
+    """Raises unless `key` may encrypt now: an encryption subkey, not revoked, not expired."""
+    field = "encrypt.key"
+    if key.revoked:
+        raise InvalidInput(f"{key.name} is revoked.", code="key_revoked", fields={field: ["This key is revoked."]})
+    if key.is_expired:
+        raise InvalidInput(f"{key.name} expired on {key.expires_at:%Y-%m-%d}.", code="key_expired",
+                           fields={field: ["This key has expired."]})
+    if not key.can_encrypt:
+        raise InvalidInput(f"{key.name} cannot encrypt.", code="key_cannot_encrypt",
+                           fields={field: ["This key has no encryption capability."]})

@@ -8,19 +8,17 @@ secrets changed, not their values.
 
 import ipaddress
 import re
-from datetime import UTC, datetime
 
 import asyncssh
 from asgiref.sync import async_to_sync
-from croniter import croniter
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accessadmin import audit, crypto
-from accessadmin.errors import Conflict, Forbidden, InvalidInput, Unavailable
+from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from accessadmin.models import Org
 
-from . import pgp, policies, selectors, sftp
+from . import pgp, policies, schedule, selectors, sftp
 from .flow_templates import template_get
 from .models import AfterSuccess, Dataflow, DataflowRun, PgpKey, RunStatus, RunTrigger, SftpConnection
 
@@ -40,6 +38,14 @@ def _text(value, field: str, *, required: bool = True) -> str:
     if required and not value:
         raise InvalidInput(f"{field} must not be empty.", code="invalid", fields={field: ["Required."]})
     return value
+
+
+def _org_object(model, org: Org, pk, what: str):
+    """Returns `org`'s `model` row `pk`; NotFound (404) when missing or another org's, as the selectors answer."""
+    try:
+        return model.objects.get(org=org, pk=pk)
+    except model.DoesNotExist:
+        raise NotFound(f"{what} not found.") from None
 
 
 def _duplicate(field: str = "name"):
@@ -329,25 +335,18 @@ def dataflow_state(flow: Dataflow) -> dict:
             "schedule": flow.schedule or None, "active": flow.active}
 
 
-def normalize_schedule(schedule: str | None) -> str:
-    """Returns the five-field cron expression of `schedule` ("" for none); InvalidInput `invalid_schedule`."""
-    schedule = " ".join((schedule or "").split())
-    if not schedule:
+def normalize_schedule(expression: str | None) -> str:
+    """Returns the five-field cron expression of `expression` ("" for none; `@daily` and the other
+    aliases become their five fields); InvalidInput `invalid_schedule`."""
+    expression = " ".join((expression or "").split())
+    if not expression:
         return ""
-    schedule = CRON_ALIASES.get(schedule.lower(), schedule)
-    if len(schedule.split()) != 5 or not croniter.is_valid(schedule):
+    expression = CRON_ALIASES.get(expression.lower(), expression)
+    if not schedule.is_valid(expression):
         raise InvalidInput("schedule must be a cron expression of five fields (minute hour day month weekday), "
                            "e.g. `30 2 * * *`.", code="invalid_schedule",
                            fields={"schedule": ["Not a cron expression of five fields."]})
-    return schedule
-
-
-def next_run(schedule: str, *, after: datetime | None = None) -> datetime | None:
-    """Returns when `schedule` (UTC) next fires after `after` (now), None for no schedule."""
-    if not schedule:
-        return None
-    start = (after or timezone.now()).astimezone(UTC)
-    return croniter(schedule, start).get_next(datetime)
+    return expression
 
 
 def _merge(flow_section: dict | None, given: dict | None, *, partial: bool) -> dict | None:
@@ -371,7 +370,7 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         flow.template = data["template"]
     if "source" in data:
         source = _merge(current.get("source"), data["source"], partial=partial)
-        flow.source_connection = selectors.connection_get(org=org, pk=source["connection"])
+        flow.source_connection = _org_object(SftpConnection, org, source["connection"], "Connection")
         flow.source_path = (source.get("path") or "").strip()
         pattern = source.get("pattern", ".*")
         try:
@@ -383,7 +382,7 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         flow.source_recursive = source.get("recursive", False)
     if "destination" in data:
         destination = _merge(current.get("destination"), data["destination"], partial=partial)
-        flow.destination_connection = selectors.connection_get(org=org, pk=destination["connection"])
+        flow.destination_connection = _org_object(SftpConnection, org, destination["connection"], "Connection")
         flow.destination_path = (destination.get("path") or "").strip()
         flow.create_directory = destination.get("create_directory", False)
         flow.on_conflict = destination.get("on_conflict", "fail")
@@ -394,7 +393,7 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         else:
             if "key" not in decrypt:
                 raise InvalidInput("decrypt.key is required.", code="invalid", fields={"decrypt.key": ["Required."]})
-            key = selectors.key_get(org=org, pk=decrypt["key"])
+            key = _org_object(PgpKey, org, decrypt["key"], "PGP key")
             policies.check_decrypt_key(key)
             flow.decrypt_key = key
     if "encrypt" in data:
@@ -404,7 +403,7 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         else:
             if "key" not in encrypt:
                 raise InvalidInput("encrypt.key is required.", code="invalid", fields={"encrypt.key": ["Required."]})
-            key = selectors.key_get(org=org, pk=encrypt["key"])
+            key = _org_object(PgpKey, org, encrypt["key"], "PGP key")
             if key.pk != flow.encrypt_key_id or data["encrypt"].get("key") is not None:
                 policies.check_encrypt_key(key)
             flow.encrypt_key = key
@@ -421,7 +420,8 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         flow.schedule = normalize_schedule(data["schedule"])
     if "active" in data:
         flow.active = data["active"]
-    flow.next_run_at = next_run(flow.schedule) if flow.active else None
+    active_schedule = flow.schedule and flow.active
+    flow.next_run_at = schedule.next_after(flow.schedule, timezone.now()) if active_schedule else None
 
 
 @transaction.atomic
@@ -480,8 +480,8 @@ def run_start(*, actor, org: Org, flow: Dataflow) -> DataflowRun:
     """Returns a new queued run of `flow` started by `actor`; a consumer picks it up once this commits."""
     _require(actor)
     run = DataflowRun.objects.create(dataflow=flow, trigger=RunTrigger.MANUAL, started_by=actor)
-    audit.record(org=org, actor=actor, action="connect.dataflow.run", target=flow,
-                 after={"run": run.pk, "trigger": RunTrigger.MANUAL.value})
+    audit.record(org=org, actor=actor, action="connect.run.request", target=run,
+                 after={"dataflow": flow.pk, "trigger": run.trigger})
     from . import tasks  # the queue is configured once Django is; pages and the API import this module early
 
     transaction.on_commit(lambda: tasks.run_dataflow(run.pk))

@@ -5,11 +5,11 @@ the OpenAPI schema.
 Secrets (password, private_key, passphrase) appear in inputs only: no payload function reads them.
 """
 
-from cron_descriptor import get_description
 from rest_framework import serializers
 
 from accessadmin.errors import InvalidInput
 
+from .. import schedule
 from ..models import AfterSuccess, FileStatus, OnConflict, RunStatus, RunTrigger
 
 MAX_ID = 2**63 - 1
@@ -45,8 +45,23 @@ def validated_input(serializer_class, data, *, partial: bool = False) -> dict:
         raise InvalidInput(f"Unknown field: {', '.join(unknown)}.", code="unknown_field",
                            fields={name: ["Unknown field."] for name in unknown})
     serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        fields = _flat_errors(serializer.errors)
+        name, messages = next(iter(fields.items()))
+        raise InvalidInput(f"{name}: {messages[0]}", code="invalid", fields=fields)
     return serializer.validated_data
+
+
+def _flat_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """Returns DRF's nested error dict with dotted names: {"destination.on_conflict": ["…"]}."""
+    flat = {}
+    for key, value in errors.items():
+        name = f"{prefix}{key}" if key != "non_field_errors" else (prefix.rstrip(".") or key)
+        if isinstance(value, dict):
+            flat.update(_flat_errors(value, f"{name}."))
+        else:
+            flat.setdefault(name, []).extend(str(m) for m in (value if isinstance(value, list) else [value]))
+    return flat
 
 
 # --- connections ---------------------------------------------------------------------------------------------
@@ -290,16 +305,6 @@ class DataflowOutput(serializers.Serializer):
     updated_by = serializers.CharField(allow_null=True)
 
 
-def describe_schedule(schedule: str | None) -> str | None:
-    """Returns a cron expression in words ("At 02:30 AM"), None for no schedule."""
-    if not schedule:
-        return None
-    try:
-        return get_description(schedule)
-    except Exception:  # cron-descriptor raises several types; the expression was validated with croniter
-        return schedule
-
-
 def dataflow_payload(flow) -> dict:
     last_run_id = getattr(flow, "last_run_id", None)
     return {
@@ -316,7 +321,7 @@ def dataflow_payload(flow) -> dict:
         "after_success": flow.after_success,
         "archive_path": flow.archive_path,
         "schedule": flow.schedule or None,
-        "schedule_description": describe_schedule(flow.schedule),
+        "schedule_description": schedule.describe(flow.schedule) if flow.schedule else None,
         "next_run_at": flow.next_run_at,
         "active": flow.active,
         "last_run": ({"id": last_run_id, "status": flow.last_run_status, "created_at": flow.last_run_at}

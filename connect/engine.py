@@ -63,6 +63,7 @@ class Plan:
     encrypt_compress: bool = True
     attempts: int = 3
     backoff_seconds: float = 2.0
+    stale_part_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,7 @@ class Transfer:
     async def run(self) -> None:
         try:
             await self._open()
+            await self._sweep_parts()
             files = await self._list()
             await self.bridge.call(self.hooks.total, len(files))
             for f in files:
@@ -308,6 +310,20 @@ class Transfer:
                 await self._one(f)
         finally:
             await self._close()
+
+    async def _sweep_parts(self) -> None:
+        """Removes temporary uploads a dead consumer left in the destination directory (older than a
+        lease: no live run is still writing them)."""
+        directory = self.dst.path(self.plan.destination_path)
+        try:
+            entries = await self.dst.sftp.readdir(directory)
+        except asyncssh.Error:
+            return  # missing directory: created (or reported) when the first file is delivered
+        cutoff = time.time() - self.plan.stale_part_seconds
+        for entry in entries:
+            name = entry.filename if isinstance(entry.filename, str) else entry.filename.decode()
+            if name.startswith(".") and name.endswith(PART_SUFFIX) and (entry.attrs.mtime or 0) < cutoff:
+                await self._remove(self.dst, posixpath.join(directory, name))
 
     async def _list(self) -> list[RemoteFile]:
         directory = self.src.path(self.plan.source_path)

@@ -170,7 +170,7 @@ def _plan(d: Dataflow) -> engine.Plan:
         after_success=d.after_success, archive_path=d.archive_path, stable_seconds=d.stable_seconds,
         decrypt_secret=decrypt_secret, decrypt_passphrase=decrypt_passphrase, encrypt_public=encrypt_public,
         encrypt_armor=d.encrypt_armor, encrypt_compress=d.encrypt_compress,
-        backoff_seconds=settings.CONNECT_RETRY_BACKOFF_SECONDS)
+        backoff_seconds=settings.CONNECT_RETRY_BACKOFF_SECONDS, stale_part_seconds=settings.CONNECT_RUN_LEASE_SECONDS)
 
 
 def _take_lock(run: DataflowRun, now: datetime) -> bool:
@@ -272,9 +272,11 @@ class _RunStop(Exception):
 
 def _finish(run: DataflowRun, code: str, detail: str) -> None:
     now = timezone.now()
-    files = RunFile.objects.filter(run=run)
-    delivered = files.filter(status=FileStatus.DELIVERED).count()
-    failed = files.filter(status=FileStatus.FAILED).count()
+    rows = list(RunFile.objects.filter(run=run).values_list("name", "status"))
+    delivered_names = {name for name, status in rows if status == FileStatus.DELIVERED}
+    delivered = len(delivered_names)
+    # A file interrupted with a dead consumer and delivered when the run was taken over is not a failure.
+    failed = len({name for name, status in rows if status == FileStatus.FAILED and name not in delivered_names})
     if code:
         status = RunStatus.PARTIAL if delivered else RunStatus.FAILED
     elif failed:

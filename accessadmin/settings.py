@@ -189,7 +189,9 @@ SPECTACULAR_SETTINGS = {
                              "accessadmin.api.schema.attach_error_responses"],
     # Choice sets whose field names ("status", "type") other components use for other choices.
     "ENUM_NAME_OVERRIDES": {"AccessGroupStatusEnum": ["active", "inactive"],
-                            "AccessRightTypeEnum": ["generic", "privilege"]},
+                            "AccessRightTypeEnum": ["generic", "privilege"],
+                            "ConnectRunStatusEnum": ["queued", "running", "succeeded", "partial", "failed"],
+                            "ConnectFileStatusEnum": ["running", "committing", "delivered", "skipped", "failed"]},
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.

@@ -370,7 +370,7 @@ class RunOutput(serializers.Serializer):
 
 class RunQueuedOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=[RunStatus.QUEUED.value])
+    status = serializers.ChoiceField(choices=RunStatus.values, help_text="Always `queued` here.")
 
 
 def run_file_payload(f) -> dict:

@@ -16,8 +16,8 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000/ with a task consumer and the demo SFTP server (Ctrl-C stops all)"
+	PYTHON=$(BIN)/python ./scripts/run-dev.sh
 
 test: $(STAMP)
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadfile

@@ -9,7 +9,7 @@ same whichever layer answers it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
@@ -23,14 +23,20 @@ ErrorBody = Callable[[AppError], dict]
 class Surface:
     prefix: str
     body: ErrorBody
+    # How the OpenAPI schema documents the errors (accessadmin.api.schema): the component's name, its JSON
+    # schema, and the statuses every operation of the surface may answer. No schema: not in the OpenAPI schema.
+    schema_name: str = ""
+    schema: dict | None = field(default=None, compare=False)
+    always: tuple[int, ...] = ()
 
 
 _surfaces: dict[str, Surface] = {}
 
 
-def register(prefix: str, body: ErrorBody) -> None:
-    """Declares that errors under `prefix` (e.g. "/v2/") are shaped by `body`."""
-    _surfaces[prefix] = Surface(prefix, body)
+def register(prefix: str, body: ErrorBody, *, schema_name: str = "", schema: dict | None = None,
+             always: tuple[int, ...] = ()) -> None:
+    """Declares that errors under `prefix` (e.g. "/v2/") are shaped by `body` (described by `schema`)."""
+    _surfaces[prefix] = Surface(prefix, body, schema_name, schema, always)
 
 
 def prefixes() -> list[str]:

@@ -142,8 +142,66 @@ class Server:
         self.call(token, f"/api/v1/access-groups/{admin['id']}/allocate", {"stores": [store]})
 
 
+def known_values(server: Server, admin_token: str, till_header: str) -> dict[str, list]:
+    """Returns ids and codes of the demo data, by the parameter names the schema uses for them.
+
+    Random values almost never name an existing object, so without these most cases would end in 404
+    and the success answers would go unchecked. The fuzzing administrator's own account and role are
+    left out (see hooks.py).
+    """
+    me = server.call(admin_token, "/api/v1/me")
+
+    def items(path, key="items"):
+        return server.call(admin_token, path)[key]
+
+    status, body = request(f"{server.base}/v2/customers/", headers={"Authorization": till_header})
+    customers = [c["id"] for c in json.loads(body)["customers"]] if status == 200 else []
+    groups = [g["id"] for g in items("/api/v1/access-groups/?page_size=500", "results")]
+    stores = [s["code"] for s in items("/api/v1/stores/?page_size=20", "results")]
+    tills = [t["code"] for t in items("/api/v1/tills/?page_size=20", "results")]
+    users = [u for u in items("/api/v1/users/?page_size=100", "results") if u["id"] != me["id"]]
+    clients = [c["id"] for c in items("/api/v1/api-clients/", "results")]
+    profiles = [int(p["id"]) for p in items("/ccadmin/v1/profiles?limit=20")]
+    roles = [r["id"] for r in items("/ccadmin/v1/adminRoles") if r["id"] not in ADMIN_ROLES.split(",")]
+    rights = [a["id"] for a in items("/ccadmin/v1/adminAccessRights?type=generic")]
+    criteria = [c["id"] for c in items("/ccadmin/v1/adminSecurityCriteria")]
+    assets = [a["id"] for a in items("/ccadmin/v1/catalogs?limit=20") + items("/ccadmin/v1/priceListGroups?limit=20")]
+    status, body = request(f"{server.base}/v2/behavioral-events/", headers={"Authorization": till_header})
+    events = [d["name"] for d in json.loads(body)["behavioral_events"]] if status == 200 else []
+    return {
+        "customer_id": customers,
+        "id": sorted({*groups, *clients, *profiles, *(u["id"] for u in users)}),
+        "code": [*stores, *tills, *roles, *rights, *criteria, *assets],
+        "store": stores,
+        "stores": stores,
+        "access_group": groups,
+        "user": [u["username"] for u in users],
+        "event": events,
+        "type_id": ["user"],
+    }
+
+
+def write_config(path: Path, values: dict[str, list]) -> None:
+    """A Schemathesis config: half of the path parameters and body fields named here take a known value."""
+    lines = ["[dictionaries]"]
+    for name, entries in values.items():
+        if entries:
+            lines.append(f"{name} = {{ values = {json.dumps(entries)} }}")
+    lines.append("\n[parameters]")
+    for name, entries in values.items():
+        if not entries:
+            continue
+        places = {"customer_id": ["path", "body"], "id": ["path"], "code": ["path"], "type_id": ["path"],
+                  "stores": ["body.stores[*]"]}.get(name, ["body"])
+        for place in places:
+            key = place if "." in place else f"{place}.{name}"
+            lines.append(f'"{key}" = {{ dictionary = "{name}", probability = 0.5 }}')
+    path.write_text("\n".join(lines) + "\n")
+
+
 def schemathesis(server: Server, surface: Surface, header: str, args, env: dict) -> int:
-    cmd = [str(BIN / "schemathesis"), "run", f"{server.base}/api/schema/", "--workers", "1",
+    cmd = [str(BIN / "schemathesis"), "--config-file", str(server.workdir / "schemathesis.toml"), "run",
+           f"{server.base}/api/schema/", "--workers", "1",
            "--checks", CHECKS, "--continue-on-failure", "--max-examples", str(args.max_examples),
            "--header", header, "--no-color", "--suppress-health-check", "filter_too_much,too_slow",
            "--generation-database", "none", "--report", "junit",
@@ -178,8 +236,9 @@ def main(argv: list[str]) -> int:
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "fuzz.hooks", "PYTHONPATH": str(ROOT),
                "FUZZ_PROTECTED_USER_ID": str(server.call(admin_token, "/api/v1/me")["id"]),
                "FUZZ_PROTECTED_ROLES": ADMIN_ROLES}
-        basic = base64.b64encode(f"{TILL}:{TILL_SECRET}".encode()).decode()
-        headers = {"till": f"Authorization: Basic {basic}", "admin": f"Authorization: Bearer {admin_token}",
+        basic = "Basic " + base64.b64encode(f"{TILL}:{TILL_SECRET}".encode()).decode()
+        write_config(workdir / "schemathesis.toml", known_values(server, admin_token, basic))
+        headers = {"till": f"Authorization: {basic}", "admin": f"Authorization: Bearer {admin_token}",
                    "session": f"Authorization: Bearer {session_token}"}
         for surface in SURFACES:
             if surface.name in wanted and schemathesis(server, surface, headers[surface.name], args, env) != 0:

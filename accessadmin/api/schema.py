@@ -1,11 +1,11 @@
 """The OpenAPI schema's shared parts: the authenticators' security schemes (drf-spectacular extensions)
 and the error responses of every API surface (a postprocessing hook)."""
 
-from dataclasses import dataclass
-
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
+
+from .. import surfaces
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -27,9 +27,9 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
 # --- error responses -----------------------------------------------------------------------------------------
 #
-# Every operation documents the errors its surface can answer, in that surface's error shape. The core knows
-# its own two shapes (/api/v1/ and /ccadmin/v1/); other surfaces (the till API under /v2/) register theirs from
-# their AppConfig.ready(), so this module never imports a domain app.
+# Every operation documents the errors its surface can answer, in that surface's error shape: the surfaces
+# (accessadmin.surfaces) carry the schema of their error body. The core describes its own two shapes here;
+# other surfaces (the till API under /v2/) register theirs from their AppConfig.ready().
 
 FIELDS_SCHEMA = {
     "type": "object",
@@ -81,31 +81,6 @@ RESPONSE_HEADERS = {
 UNSAFE_METHODS = ("post", "put", "patch", "delete")
 
 
-@dataclass(frozen=True)
-class ErrorSurface:
-    """The error shape of the operations under `prefix`, named `component` in the schema.
-
-    `always` lists statuses any operation of the surface may answer besides those that follow from the
-    operation itself (authentication, path parameters, a request body...).
-    """
-
-    prefix: str
-    component: str
-    schema: dict
-    always: tuple[int, ...] = ()
-
-
-_surfaces: dict[str, ErrorSurface] = {}
-
-
-def register_error_surface(surface: ErrorSurface) -> None:
-    _surfaces[surface.prefix] = surface
-
-
-register_error_surface(ErrorSurface("/api/v1/", "ApiError", API_ERROR, always=(400,)))
-register_error_surface(ErrorSurface("/ccadmin/v1/", "CcadminError", CCADMIN_ERROR, always=(400,)))
-
-
 ERRORS_KEY = "x-errors"
 
 
@@ -115,7 +90,7 @@ def errors(*statuses: int) -> dict:
     return {ERRORS_KEY: list(statuses)}
 
 
-def _error_statuses(method: str, operation: dict, surface: ErrorSurface) -> set[int]:
+def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> set[int]:
     statuses = {503, *surface.always, *operation.pop(ERRORS_KEY, [])}
     if operation.get("security"):
         statuses |= {401, 403}
@@ -136,11 +111,10 @@ def _error_statuses(method: str, operation: dict, surface: ErrorSurface) -> set[
 def attach_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: adds each surface's error component and, to every operation,
     the error responses it can answer (an operation's own description of a status wins)."""
-    surfaces = sorted(_surfaces.values(), key=lambda s: len(s.prefix), reverse=True)
     used = {}
     for path, item in result.get("paths", {}).items():
-        surface = next((s for s in surfaces if path.startswith(s.prefix)), None)
-        if surface is None:
+        surface = surfaces.for_path(path)
+        if surface is None or surface.schema is None:
             continue
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
@@ -151,12 +125,12 @@ def attach_error_responses(result, generator, request, public):
                     continue
                 response = {"description": STATUS_TEXT[status],
                             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/"
-                                                                                f"{surface.component}"}}}}
+                                                                                f"{surface.schema_name}"}}}}
                 if status in RESPONSE_HEADERS:
                     response["headers"] = RESPONSE_HEADERS[status]
                 responses[str(status)] = response
             operation["responses"] = dict(sorted(responses.items()))
-            used[surface.component] = surface
+            used[surface.schema_name] = surface
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for component, surface in used.items():
         schemas.setdefault(component, surface.schema)

@@ -9,39 +9,10 @@ from decimal import Decimal
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
-from accessadmin.api.schema import FIELDS_SCHEMA, ErrorSurface, register_error_surface
 from accessadmin.models import Org
-
-from ..enforcement.errors import TillCode
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
-
-TILL_ERROR = {
-    "type": "object",
-    "description": "The till API's error body (the source platform's shape). Denials add `explanation` "
-                   "(resource, part, permission, group); bad input adds `fields`.",
-    "properties": {
-        "warnings": {"type": "array", "items": {}},
-        "errors": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "properties": {
-                "status": {"type": "boolean", "enum": [False]},
-                "code": {"type": "integer", "enum": sorted(int(c) for c in TillCode),
-                         "description": "; ".join(f"{int(c)} {c.name.lower()}" for c in sorted(TillCode))},
-                "message": {"type": "string"},
-            },
-            "required": ["status", "code", "message"],
-        }},
-        "fields": FIELDS_SCHEMA,
-        "explanation": {"type": "object", "additionalProperties": {}},
-    },
-    "required": ["warnings", "errors"],
-}
-
-# Every call may be throttled after failed authentication attempts (per till and per address).
-register_error_surface(ErrorSurface("/v2/", "TillError", TILL_ERROR, always=(429,)))
-
 
 SUMMARIES = {
     "till_customers_search": "Customers with this mobile or email (the newest 50 when neither is given)",

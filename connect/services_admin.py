@@ -235,16 +235,21 @@ def endpoint_of(connection: SftpConnection) -> sftp.Endpoint:
                          passphrase=crypto.decrypt(connection.passphrase_encrypted))
 
 
-def connection_offered_host_key(*, connection: SftpConnection) -> dict:
-    """Returns the host key the server offers now and its fingerprint, and whether it is the pinned one.
-    Trusts nothing: pinning it is a separate, audited change. Unavailable (502) when the server cannot
-    be reached."""
+def offered_host_key(*, host: str, port: int, pinned: str = "") -> dict:
+    """Returns the host key the server at host:port offers now, its fingerprint, and whether it is
+    `pinned`. Trusts nothing: pinning a key is a separate, audited change. Unavailable (502, with the
+    connection code) when the server cannot be reached or the host is not allowed."""
     try:
-        host_key, fingerprint = async_to_sync(sftp.fetch_host_key)(connection.host, connection.port)
+        host_key, fingerprint = async_to_sync(sftp.fetch_host_key)(host, port)
     except sftp.SftpError as e:
         raise Unavailable(CONNECTION_MESSAGES.get(e.code, e.detail), code=e.code, status=502) from None
     return {"host_key": host_key, "fingerprint": fingerprint,
-            "matches_pinned": fingerprint == host_key_fingerprint(connection.host_key)}
+            "matches_pinned": fingerprint == host_key_fingerprint(pinned)}
+
+
+def connection_offered_host_key(*, connection: SftpConnection) -> dict:
+    """Returns offered_host_key() of `connection`'s server, compared with the key it pins."""
+    return offered_host_key(host=connection.host, port=connection.port, pinned=connection.host_key)
 
 
 # Each failure of a connection test in words, for the API's `message` and the pages.

@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint venv clean
+.PHONY: run test bench fuzz lint venv clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,8 +16,8 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000/ with a task consumer and the demo SFTP server (Ctrl-C stops all)"
+	PYTHON=$(BIN)/python ./scripts/run-dev.sh
 
 test: $(STAMP)
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadfile
@@ -26,6 +26,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/accessadmin_bench} \
 		$(BIN)/python -m benchmarks $(BENCH)
+
+# Schemathesis over every operation of /api/schema/, against a live server on a fresh demo database.
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz $(FUZZ)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

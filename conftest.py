@@ -72,6 +72,30 @@ def _builtin_rows(request):
 
 
 @pytest.fixture
+def redis_cache(settings):
+    """Points the default cache at the Redis on 127.0.0.1:6379, as in production, under a key prefix of
+    this test alone; its keys are deleted afterwards (never the whole database: others may share it)."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Redis is not running on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    yield client
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
 def acme(db):
     return make_org("acme", "Acme Retail")
 

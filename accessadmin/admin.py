@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import services
 from .models import AccessRight, AuditEvent, Org, Role, User
 
 
@@ -17,6 +18,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("org",)
     fieldsets = BaseUserAdmin.fieldsets + (("Organization", {"fields": ("org", "roles")}),)
     filter_horizontal = ("roles", "groups", "user_permissions")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if change and services.user_loses_access(
+                was_active=bool(form.initial.get("is_active")), had_roles=bool(form.initial.get("roles")),
+                is_active=user.is_active, has_roles=user.roles.exists()):
+            services.user_end_sessions(user=user)
 
 
 @admin.register(Role)

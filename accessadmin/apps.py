@@ -7,4 +7,11 @@ class AccessadminConfig(AppConfig):
     verbose_name = "accessadmin core"
 
     def ready(self):
-        from .api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+        from . import surfaces
+        from .api import schema  # (also registers the OpenAPI auth extensions)
+        from .api.exceptions import api_body, ccadmin_body, oauth_body
+
+        surfaces.register("/api/v1/", api_body, schema_name="ApiError", schema=schema.API_ERROR, always=(400,))
+        surfaces.register("/ccadmin/v1/", ccadmin_body, schema_name="CcadminError", schema=schema.CCADMIN_ERROR,
+                          always=(400,))
+        surfaces.register("/oauth/", oauth_body)

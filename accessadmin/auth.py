@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 
 from .errors import AppError, Throttled
-from .throttling import FailureThrottle, client_address
+from .throttling import FailureThrottle, Limit, client_address
 
 
 class InvalidCredentials(AppError):
@@ -15,19 +15,25 @@ class InvalidCredentials(AppError):
 
 
 def _throttle() -> FailureThrottle:
-    return FailureThrottle("login", limit=settings.LOGIN_FAILURE_LIMIT,
-                           window=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    window = settings.LOGIN_WINDOW_SECONDS
+    return FailureThrottle("login", {
+        "user_addr": Limit(settings.LOGIN_LOCKOUT_LIMIT, window),
+        "user": Limit(settings.LOGIN_USERNAME_LIMIT, window, cooldown=settings.LOGIN_USERNAME_COOLDOWN_SECONDS),
+        "addr": Limit(settings.LOGIN_ADDRESS_LIMIT, window),
+    })
 
 
 def authenticate_password(request, *, username: str, password: str):
     """Returns the active user for `username`/`password`.
 
-    Raises Throttled after too many failures for this username or this client
-    address, InvalidCredentials otherwise. An unknown username costs the same
-    password hash as a known one (Django's ModelBackend hashes anyway).
+    Raises Throttled while this username is locked out from this address, cooling down after failures
+    from many addresses, or this address has failed for too many usernames (settings.LOGIN_*);
+    InvalidCredentials otherwise. An unknown username costs the same password hash as a known one
+    (Django's ModelBackend hashes anyway).
     """
     throttle = _throttle()
-    keys = {"user": (username or "").strip().lower(), "ip": client_address(request)}
+    name, address = (username or "").strip().lower(), client_address(request)
+    keys = {"user_addr": f"{name}\x00{address}", "user": name, "addr": address}
     wait = throttle.retry_after(keys)
     if wait:
         raise Throttled(wait)
@@ -35,5 +41,7 @@ def authenticate_password(request, *, username: str, password: str):
     if user is None:
         throttle.fail(keys)
         raise InvalidCredentials()
-    throttle.reset("user", keys["user"])
+    # Only the lockout of this user at this address: a success here must not reset a guesser's budget
+    # for the username or the address.
+    throttle.reset("user_addr", keys["user_addr"])
     return user

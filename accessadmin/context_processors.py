@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from connect import policies as connect_policies
 from criteria.policies import can_manage_criteria, can_view_assets
 from enforcement import policies as enforcement_policies
 from groups.policies import can_manage_groups
@@ -30,6 +31,11 @@ NAV = [
         ("Catalogs", "criteria:catalog-list", can_view_assets),
         ("Price groups", "criteria:price-group-list", can_view_assets),
         ("Security criteria", "criteria:criterion-list", can_manage_criteria),
+    ]),
+    ("Connect+", [
+        ("Dataflows", "connect:dataflow-list", connect_policies.can_use_connect),
+        ("SFTP connections", "connect:connection-list", connect_policies.can_use_connect),
+        ("PGP keys", "connect:key-list", connect_policies.can_use_connect),
     ]),
     ("Administration", [
         ("Users", "users:list", policies.can_manage_identity),

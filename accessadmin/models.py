@@ -3,6 +3,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
+
+# Changing this salt ends every session and bearer token at once.
+_CREDENTIAL_STAMP_SALT = "accessadmin.User.credential_stamp"
 
 
 class Org(models.Model):
@@ -92,12 +96,34 @@ class User(AbstractUser):
 
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    credential_epoch = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="Raised to end every session and bearer token of the user (deactivation, last role removed).",
+    )
 
     class Meta:
         ordering = ["username"]
 
     def __str__(self):
         return self.username
+
+    def credential_stamp(self, secret: str | None = None) -> str:
+        """Returns a keyed digest of the password hash and the credential epoch.
+
+        Sessions and bearer tokens keep the stamp of their sign-in and are honoured only while it
+        still matches, so a new password (set by any path, the Django admin and `changepassword`
+        included) or a raised epoch ends them all on their next request. Like Django's session
+        hash, which this replaces.
+        """
+        return salted_hmac(_CREDENTIAL_STAMP_SALT, f"{self.password}\x00{self.credential_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self):
+        return self.credential_stamp()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self.credential_stamp(secret)
 
 
 class AuditEvent(models.Model):
@@ -129,6 +155,8 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_digest = models.CharField(max_length=64, unique=True)
+    # The user's credential stamp when the token was issued; the token dies when it no longer matches.
+    credential_stamp = models.CharField(max_length=64, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -8,6 +8,7 @@ class Privilege(StrEnum):
     CATALOG = "ora.catalogPrivilege"
     CS_AGENT = "ora.csAgentPrivilege"
     ACCESS_CONTROL = "accessControlPrivilege"
+    CONNECT = "connectPrivilege"
 
 
 PRIVILEGE_NAMES = {
@@ -15,6 +16,7 @@ PRIVILEGE_NAMES = {
     Privilege.CATALOG: "Catalog",
     Privilege.CS_AGENT: "CS Agent",
     Privilege.ACCESS_CONTROL: "Access control",
+    Privilege.CONNECT: "Connect+",
 }
 
 PRIVILEGE_DESCRIPTIONS = {
@@ -22,6 +24,7 @@ PRIVILEGE_DESCRIPTIONS = {
     Privilege.CATALOG: "Catalogs and price groups, limited by security criteria.",
     Privilege.CS_AGENT: "Searching, viewing and editing shopper profiles.",
     Privilege.ACCESS_CONTROL: "Access groups, stores, tills and API clients.",
+    Privilege.CONNECT: "Connect+: SFTP connections, PGP keys, dataflows and their runs.",
 }
 
 # The role every new org gets for each privilege: (role id, role name, privilege).
@@ -30,4 +33,5 @@ BUILTIN_ROLES = (
     ("catalogRole", "Catalog", Privilege.CATALOG),
     ("csAgentRole", "CS Agent", Privilege.CS_AGENT),
     ("accessControlRole", "Access control", Privilege.ACCESS_CONTROL),
+    ("connectRole", "Connect+", Privilege.CONNECT),
 )

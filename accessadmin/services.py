@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from . import audit
 from .errors import Conflict, Forbidden, InvalidInput
@@ -264,13 +265,46 @@ def user_update(*, actor, user: User, email: str | None = None, first_name: str 
     if password:
         _check_password(password, user)
         user.set_password(password)
+    new_roles = _resolve_roles(user.org, roles) if roles is not None else None
+    loses_access = bool(password) or user_loses_access(
+        was_active=before["is_active"], had_roles=bool(before["roles"]), is_active=user.is_active,
+        has_roles=bool(new_roles) if new_roles is not None else bool(before["roles"]))
+    if loses_access:
+        _raise_credential_epoch(user)
     user.save()
-    if roles is not None:
-        user.roles.set(_resolve_roles(user.org, roles))
+    if new_roles is not None:
+        user.roles.set(new_roles)
+    if loses_access:
+        ApiToken.objects.filter(user=user).delete()
     forget(user)
     after = user_state(user)
     audit.record(org=user.org, actor=actor, action="user.update", target=user, before=before,
                  after={**after, **({"password": "changed"} if password else {})})
+    return user
+
+
+def user_loses_access(*, was_active: bool, had_roles: bool, is_active: bool, has_roles: bool) -> bool:
+    """Returns True when a change deactivates the user or takes away their last role."""
+    return (was_active and not is_active) or (had_roles and not has_roles)
+
+
+def _raise_credential_epoch(user: User) -> None:
+    # Changes the user's credential stamp: every session and bearer token issued before fails its
+    # next request, and none comes back if the user is reactivated or given a role again.
+    user.credential_epoch += 1
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User) -> User:
+    """Returns the user after ending every session and bearer token they hold (from the next request on).
+
+    For writes that bypass user_update (the Django admin); a new password needs no call, it changes
+    the credential stamp by itself.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _raise_credential_epoch(user)
+    user.save(update_fields=["credential_epoch"])
+    ApiToken.objects.filter(user=user).delete()
     return user
 
 
@@ -284,15 +318,21 @@ def token_issue(*, user: User) -> tuple[str, int]:
     """Returns a new bearer key for `user` (shown once; only its digest is kept) and its lifetime in seconds."""
     ttl = settings.API_TOKEN_TTL_SECONDS
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_digest=_digest(key), expires_at=timezone.now() + timedelta(seconds=ttl))
+    ApiToken.objects.create(user=user, key_digest=_digest(key), credential_stamp=user.credential_stamp(),
+                            expires_at=timezone.now() + timedelta(seconds=ttl))
     ApiToken.objects.filter(user=user, expires_at__lt=timezone.now()).delete()
     return key, ttl
 
 
 def token_user(key: str) -> User | None:
-    """Returns the active user a live bearer key belongs to, or None."""
+    """Returns the active user a live bearer key belongs to, or None.
+
+    A key dies with a new password or a raised credential epoch (see User.credential_stamp).
+    """
     token = (ApiToken.objects.select_related("user", "user__org")
              .filter(key_digest=_digest(key), expires_at__gt=timezone.now()).first())
     if token is None or not token.user.is_active:
+        return None
+    if not constant_time_compare(token.credential_stamp, token.user.credential_stamp()):
         return None
     return token.user

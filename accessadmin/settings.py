@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "shopperdata",
     "loyalty",
     "criteria",
+    "connect",
     "tillapi",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -184,13 +186,68 @@ SPECTACULAR_SETTINGS = {
     # Schema-generation hints are not deployment problems; keep them out of `check --deploy`.
     # tests/test_settings.py still builds the schema on every run.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The contract is JSON; the form encodings DRF also parses are for the browsable API.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "accessadmin.api.schema.attach_error_responses"],
+    # Choice sets whose field names ("status", "type") other components use for other choices.
+    "ENUM_NAME_OVERRIDES": {"AccessGroupStatusEnum": ["active", "inactive"],
+                            "AccessRightTypeEnum": ["generic", "privilege"],
+                            "ConnectRunStatusEnum": ["queued", "running", "succeeded", "partial", "failed"],
+                            "ConnectFileStatusEnum": ["running", "committing", "delivered", "skipped", "failed"]},
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.
 API_TOKEN_TTL_SECONDS = int(os.environ.get("API_TOKEN_TTL_SECONDS", "3600"))
-# Failed logins (pages and API) per username and per client address.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "300"))
+# Failed logins (pages and API), counted within LOGIN_WINDOW_SECONDS: a username from one address is
+# locked out until the window ends; a username from every address together gets a short cool-down
+# (so nobody can lock a user out for long); one address for every username is blocked much later
+# (many users may sit behind one address).
+LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "300"))
+LOGIN_LOCKOUT_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_LIMIT", "5"))
+LOGIN_USERNAME_LIMIT = int(os.environ.get("LOGIN_USERNAME_LIMIT", "20"))
+LOGIN_USERNAME_COOLDOWN_SECONDS = int(os.environ.get("LOGIN_USERNAME_COOLDOWN_SECONDS", "60"))
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "50"))
+# Proxies (addresses or CIDRs) whose X-Forwarded-For / X-Real-IP name the client; nobody else's do.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
+# Secrets stored in the database (Connect+ passwords, private keys, passphrases) are
+# encrypted with these Fernet keys: the first encrypts, all decrypt (rotation: put
+# a new key first, run `manage.py rotate_field_keys`, then drop the old one).
+# Development derives one from the dev secret key; production must set them
+# (accessadmin.crypto refuses to store or read a secret without).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()).decode()
+    ]
+
+# Background work (Huey). The embedded default keeps the queue in an SQLite file
+# beside the database file, so one host needs no other service; with
+# TASKS_REDIS_URL every consumer on every host shares one Redis queue.
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "")
+TASKS_SQLITE_PATH = os.environ.get("TASKS_SQLITE_PATH", str(BASE_DIR / "tasks.sqlite3"))
+if TASKS_REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "accessadmin", "url": TASKS_REDIS_URL, "immediate": False,
+            "utc": True}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "accessadmin", "filename": TASKS_SQLITE_PATH,
+            "immediate": False, "utc": True}
+HUEY["consumer"] = {"workers": int(os.environ.get("TASKS_WORKERS", "2")), "worker_type": "thread"}
+
+# Connect+: SFTP hosts that resolve to loopback, private or link-local addresses
+# are refused unless inside one of these networks (CIDR, comma-separated).
+CONNECT_ALLOWED_NETWORKS = env_list("CONNECT_ALLOWED_NETWORKS", "")
+# A run holds its dataflow's lock for this long and renews it while it works; a
+# consumer that dies mid-run frees the dataflow when the lease runs out.
+CONNECT_RUN_LEASE_SECONDS = int(os.environ.get("CONNECT_RUN_LEASE_SECONDS", "120"))
+# SFTP connect / test timeout, in seconds.
+CONNECT_TIMEOUT_SECONDS = float(os.environ.get("CONNECT_TIMEOUT_SECONDS", "10"))
+# Network errors during a run are retried (3 attempts) after this many seconds, doubling each time.
+CONNECT_RETRY_BACKOFF_SECONDS = float(os.environ.get("CONNECT_RETRY_BACKOFF_SECONDS", "2"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

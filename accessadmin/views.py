@@ -1,6 +1,7 @@
 """Core pages: login, dashboard, org switch, users, roles, access rights, audit log."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -99,12 +100,17 @@ def user_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.user_update(actor=request.user, user=user, email=data["email"], first_name=data["first_name"],
-                                 last_name=data["last_name"], is_active=data["is_active"],
-                                 roles=[r.code for r in data["roles"]], password=data["password"] or None)
+            user = services.user_update(actor=request.user, user=user, email=data["email"],
+                                        first_name=data["first_name"], last_name=data["last_name"],
+                                        is_active=data["is_active"], roles=[r.code for r in data["roles"]],
+                                        password=data["password"] or None)
         except AppError as e:
             apply_error(form, e)
         else:
+            if user.pk == request.user.pk and data["password"] and user.roles.exists():
+                # A new password of your own ends your other sessions and tokens; this one goes on, as with
+                # Django's password change. Taking away your own last role ends this one too.
+                update_session_auth_hash(request, user)
             messages.success(request, f"User {user.username} saved.")
             return redirect("users:list")
     history = selectors.audit_list(org=request.org, target_type="accessadmin.user", target_id=user.pk)[:20]

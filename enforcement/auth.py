@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accessadmin.errors import Throttled
 from accessadmin.models import Org
-from accessadmin.throttling import FailureThrottle
+from accessadmin.throttling import FailureThrottle, Limit
 from stores import credentials
 from stores.models import Till
 
@@ -33,11 +33,11 @@ LAST_USED_RESOLUTION = timedelta(seconds=60)
 # A hash of nothing anyone knows: unknown tills cost the same slow hash as known ones.
 _DUMMY_HASH = None
 
-throttle = FailureThrottle(
-    "till",
-    limit=getattr(settings, "TILL_AUTH_FAILURE_LIMIT", 10),
-    window=getattr(settings, "TILL_AUTH_FAILURE_WINDOW_SECONDS", 300),
-)
+# Failures of unproven credentials count per (till, address) and per address. Not per till alone:
+# whoever knows a till code could then keep the till itself out, from addresses of their own.
+_FAILURES = Limit(getattr(settings, "TILL_AUTH_FAILURE_LIMIT", 10),
+                  getattr(settings, "TILL_AUTH_FAILURE_WINDOW_SECONDS", 300))
+throttle = FailureThrottle("till", {"till_addr": _FAILURES, "addr": _FAILURES})
 _verified = selectors._Lru(20000)
 SHARED_TTL = 3600
 
@@ -83,41 +83,52 @@ def authenticate(header: str, address: str) -> Caller | None:
         raise AuthorizationUnavailable() from None
 
 
+def _throttle_keys(code: str, address: str) -> dict[str, str]:
+    return {"till_addr": f"{code}\x00{address}", "addr": address}
+
+
 def _check_throttle(code: str, address: str) -> None:
-    wait = throttle.retry_after({"till": code, "addr": address})
+    wait = throttle.retry_after(_throttle_keys(code, address))
     if wait:
         raise Throttled(wait, "Too many failed attempts. Try again later.")
 
 
 def _fail(code: str, address: str, message: str = "Invalid till code or secret."):
-    throttle.fail({"till": code, "addr": address})
+    throttle.fail(_throttle_keys(code, address))
     return Unauthenticated(message)
+
+
+def _already_verified(fp: str, stored_hash: str | None) -> bool:
+    """Returns True when this credential was proven against the till's current stored hash before,
+    by this process (its LRU) or by any other (the shared cache entry)."""
+    if stored_hash is None:
+        return False
+    if _verified.get(fp) == stored_hash:
+        return True
+    if cache.get(_shared_key(fp)) == stored_hash:
+        _verified.put(fp, stored_hash)
+        return True
+    return False
 
 
 def authenticate_till(code: str, password: str, address: str) -> Caller:
     """Returns the till proven by (code, password); see the module docstring for the warm path."""
     row = selectors.till_row(code)
     fp = credentials.fingerprint(code, password)
-    known_hash = _verified.get(fp)
     stored_hash = row[2] if row is not None else None
-    warm = known_hash is not None and known_hash == stored_hash
-    if not warm:
-        # Only the slow path is throttled: a credential already proven correct is never locked out
-        # by somebody else guessing at the same till.
+    if not _already_verified(fp, stored_hash):
+        # The throttle comes after the proven credentials: a till whose secret any process has verified
+        # is never locked out by somebody else guessing at the same till, from any address.
         _check_throttle(code, address)
-        shared = cache.get(_shared_key(fp)) if row is not None else None
-        if shared is not None and shared == stored_hash:
-            warm = True
-        elif row is None:
+        if row is None:
             global _DUMMY_HASH
             if _DUMMY_HASH is None:
                 _DUMMY_HASH = credentials.hash_secret(hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest())
             credentials.verify(password, _DUMMY_HASH)
             raise _fail(code, address)
-        elif credentials.verify(password, stored_hash):
-            cache.set(_shared_key(fp), stored_hash, SHARED_TTL)
-        else:
+        if not credentials.verify(password, stored_hash):
             raise _fail(code, address)
+        cache.set(_shared_key(fp), stored_hash, SHARED_TTL)
         _verified.put(fp, stored_hash)
     (till_id, till_code, _hash, till_active, last_used, store_id, store_code, store_group_id,
      org_id, org_code, basic_enabled, mode, group_id, group_name, group_active, grants_all, group_version,

@@ -1,11 +1,11 @@
 """DRF glue of the till API: the authentication class, the one permission class, and the base view
-that renders errors in the till API's shape (never a 500 when the database is unreachable)."""
+(never a 500 when the database is unreachable). Errors under /v2/ take the till API's shape from the
+surface the stores app registers (StoresConfig.ready)."""
 
 from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accessadmin.throttling import client_address
@@ -13,7 +13,6 @@ from accessadmin.throttling import client_address
 from . import auth, schema, usage  # noqa: F401  (schema registers the OpenAPI extension)
 from .caller import Caller
 from .errors import REALM, AccessDenied, AuthorizationUnavailable
-from .errors import body as error_body
 from .policies import decide
 
 
@@ -52,13 +51,6 @@ class TillApiView(APIView):
     authentication_classes = [TillAuthentication]
     permission_classes = [CallerGroupAllows]
     pagination_class = None
-
-    def render_app_error(self, request, err):
-        response = Response(error_body(err), status=err.status)
-        retry_after = getattr(err, "retry_after", None)
-        if retry_after:
-            response["Retry-After"] = str(int(retry_after))
-        return response
 
     def handle_exception(self, exc):
         if isinstance(exc, (OperationalError, InterfaceError)):

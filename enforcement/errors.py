@@ -18,6 +18,10 @@ class TillCode(IntEnum):
     CONFLICT = 4109
     INSUFFICIENT_POINTS = 4120
     METHOD_NOT_ALLOWED = 4105
+    NOT_ACCEPTABLE = 4106
+    PAYLOAD_TOO_LARGE = 4113
+    UNSUPPORTED_MEDIA_TYPE = 4115
+    SERVER_ERROR = 4500
 
 
 DENIED_MESSAGE = "Not authorized. Access is denied!"
@@ -52,7 +56,9 @@ _BY_APP_CODE = {
     "method_not_allowed": TillCode.METHOD_NOT_ALLOWED,
 }
 _BY_STATUS = {401: TillCode.UNAUTHENTICATED, 403: TillCode.ACCESS_DENIED, 404: TillCode.NOT_FOUND,
-              409: TillCode.CONFLICT, 429: TillCode.THROTTLED, 503: TillCode.AUTHORIZATION_UNAVAILABLE}
+              405: TillCode.METHOD_NOT_ALLOWED, 406: TillCode.NOT_ACCEPTABLE, 409: TillCode.CONFLICT,
+              413: TillCode.PAYLOAD_TOO_LARGE, 415: TillCode.UNSUPPORTED_MEDIA_TYPE, 429: TillCode.THROTTLED,
+              500: TillCode.SERVER_ERROR, 503: TillCode.AUTHORIZATION_UNAVAILABLE}
 
 
 def body(err: AppError) -> dict:
@@ -62,6 +68,9 @@ def body(err: AppError) -> dict:
     entry = {"status": False, "code": int(code), "message": err.message}
     if err.status == 403:
         entry["message"] = DENIED_MESSAGE
+    elif err.status == 503:
+        # Whatever is down (the database, the cache), a till learns only that no decision can be made.
+        entry["message"] = UNAVAILABLE_MESSAGE
     out = {"warnings": [], "errors": [entry]}
     if err.fields:
         out["fields"] = err.fields

@@ -3,8 +3,8 @@
 Reads the original request from `X-Original-Method`, `X-Original-URI` and `Authorization`, maps the
 path to resource + part with the catalogue's patterns, and answers 200 (with `X-Access-Group`,
 `X-Till` or `X-Api-Client`, `X-Org`), 401 (with `WWW-Authenticate`), 403, 429 or 503, with the till
-API's error bodies. The client address for throttling is `X-Real-IP` (set by the gateway; this
-endpoint is meant to be reachable from the gateway only), else the connection's address.
+API's error bodies. The client address for throttling is accessadmin.throttling.client_address: the
+gateway's X-Forwarded-For / X-Real-IP when the gateway is in TRUSTED_PROXIES, else the connection's.
 """
 
 import json
@@ -36,7 +36,7 @@ def authz_check(request):
     """Returns 200/401/403/429/503 for the request described by the X-Original-* headers."""
     method = (request.META.get("HTTP_X_ORIGINAL_METHOD") or "GET").upper()
     uri = request.META.get("HTTP_X_ORIGINAL_URI") or ""
-    address = request.META.get("HTTP_X_REAL_IP") or client_address(request)
+    address = client_address(request)
     try:
         caller = auth.authenticate(request.META.get("HTTP_AUTHORIZATION", ""), address)
         if caller is None:

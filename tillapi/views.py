@@ -7,8 +7,6 @@ shopperdata through customers.py)."""
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -21,6 +19,7 @@ from stores import selectors as store_selectors
 from stores import services as store_services
 
 from . import customers
+from . import openapi as doc
 
 DATA, CONFIG = "data", "config"
 
@@ -36,24 +35,20 @@ class OrgTillApiView(TillApiView):
         return self.request.data
 
 
-def _schema(op, request=None, status_code=200):
-    return extend_schema(operation_id=op, request=request, responses={status_code: OpenApiTypes.OBJECT},
-                         tags=["till API"])
-
-
 # --- Data API ----------------------------------------------------------------------------------------------
 
 
 class CustomersView(OrgTillApiView):
     resource, api = "customer", DATA
 
-    @_schema("till_customers_search")
+    @doc.operation("till_customers_search", response=doc.TillCustomerList, parameters=doc.SEARCH)
     def get(self, request):
         found = customers.search(org=self.org, mobile=request.query_params.get("mobile", ""),
                                  email=request.query_params.get("email", ""))
         return Response({"customers": [customers.payload(p) for p in found]})
 
-    @_schema("till_customers_register", OpenApiTypes.OBJECT, 201)
+    @doc.operation("till_customers_register", request=doc.TillCustomerInput, response=doc.TillCustomer,
+                   status=201)
     def post(self, request):
         profile = customers.register(org=self.org, data=self.body())
         return Response(customers.payload(profile), status=status.HTTP_201_CREATED)
@@ -62,11 +57,12 @@ class CustomersView(OrgTillApiView):
 class CustomerView(OrgTillApiView):
     resource, api = "customer", DATA
 
-    @_schema("till_customer_get")
+    @doc.operation("till_customer_get", response=doc.TillCustomer, parameters=[doc.CUSTOMER_ID])
     def get(self, request, customer_id):
         return Response(customers.payload(customers.get(org=self.org, customer_id=customer_id)))
 
-    @_schema("till_customer_update", OpenApiTypes.OBJECT)
+    @doc.operation("till_customer_update", request=doc.TillCustomerInput, response=doc.TillCustomer,
+                   parameters=[doc.CUSTOMER_ID])
     def patch(self, request, customer_id):
         return Response(customers.payload(customers.update(org=self.org, customer_id=customer_id, data=self.body())))
 
@@ -88,13 +84,14 @@ def _int_param(value, name):
 class TransactionsView(OrgTillApiView):
     resource, api = "transaction", DATA
 
-    @_schema("till_transactions_list")
+    @doc.operation("till_transactions_list", response=doc.TillTransactionList, parameters=doc.BY_CUSTOMER)
     def get(self, request):
         customer_id = _int_param(request.query_params.get("customer_id"), "customer_id")
         return Response({"transactions": [_txn(t) for t in loyalty_selectors.transaction_list(org=self.org,
                                                                                        customer_id=customer_id)]})
 
-    @_schema("till_transactions_add", OpenApiTypes.OBJECT, 201)
+    @doc.operation("till_transactions_add", request=doc.TillTransactionInput, response=doc.TillTransactionCreated,
+                   status=201)
     def post(self, request):
         data = self.body()
         try:
@@ -111,7 +108,7 @@ class TransactionsView(OrgTillApiView):
 class PointsBalanceView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @_schema("till_points_balance")
+    @doc.operation("till_points_balance", response=doc.TillPointsBalance, parameters=[doc.CUSTOMER_ID])
     def get(self, request, customer_id):
         customer_id = loyalty_selectors.customer_id_of(org=self.org, customer_id=customer_id)
         return Response({"customer_id": customer_id,
@@ -121,7 +118,7 @@ class PointsBalanceView(OrgTillApiView):
 class PointsIssueView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @_schema("till_points_issue", OpenApiTypes.OBJECT)
+    @doc.operation("till_points_issue", request=doc.TillPointsInput, response=doc.TillPointsBalance)
     def post(self, request):
         data = self.body()
         balance = loyalty_services.points_issue(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
@@ -132,7 +129,7 @@ class PointsIssueView(OrgTillApiView):
 class PointsRedeemView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @_schema("till_points_redeem", OpenApiTypes.OBJECT)
+    @doc.operation("till_points_redeem", request=doc.TillPointsInput, response=doc.TillPointsBalance)
     def post(self, request):
         data = self.body()
         balance = loyalty_services.points_redeem(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
@@ -143,7 +140,7 @@ class PointsRedeemView(OrgTillApiView):
 class EventsView(OrgTillApiView):
     resource, api = "behavioral_event", DATA
 
-    @_schema("till_events_post", OpenApiTypes.OBJECT, 201)
+    @doc.operation("till_events_post", request=doc.TillEventInput, response=doc.TillEvent, status=201)
     def post(self, request):
         data = self.body()
         event = loyalty_services.event_post(caller=self.caller, org=self.org, event=data.get("event", ""),
@@ -164,11 +161,11 @@ class StoresView(OrgTillApiView):
         return {"code": s.code, "name": s.name, "city": s.city,
                 "access_group": s.access_group.name if s.access_group_id else None}
 
-    @_schema("till_stores_list")
+    @doc.operation("till_stores_list", response=doc.TillStoreList)
     def get(self, request):
         return Response({"stores": [self._store(s) for s in store_selectors.org_store_list(org=self.org)]})
 
-    @_schema("till_stores_create", OpenApiTypes.OBJECT, 201)
+    @doc.operation("till_stores_create", request=doc.TillStoreInput, response=doc.TillStore, status=201)
     def post(self, request):
         data = self.body()
         store = store_services.store_create(actor=None, org=self.org, code=data.get("code", ""),
@@ -179,12 +176,12 @@ class StoresView(OrgTillApiView):
 class TillsView(OrgTillApiView):
     resource, api = "till", CONFIG
 
-    @_schema("till_tills_list")
+    @doc.operation("till_tills_list", response=doc.TillTillList)
     def get(self, request):
         return Response({"tills": [{"code": t.code, "store": t.store.code, "active": t.is_active}
                                    for t in store_selectors.org_till_list(org=self.org)]})
 
-    @_schema("till_tills_create", OpenApiTypes.OBJECT, 201)
+    @doc.operation("till_tills_create", request=doc.TillTillInput, response=doc.TillTillCreated, status=201)
     def post(self, request):
         data = self.body()
         store = store_selectors.store_for_till(org=self.org, code=data.get("store", ""))
@@ -199,12 +196,13 @@ class BehavioralEventsView(OrgTillApiView):
     def _definition(d) -> dict:
         return {"name": d.name, "description": d.description, "attributes": d.attributes}
 
-    @_schema("till_behavioral_events_list")
+    @doc.operation("till_behavioral_events_list", response=doc.TillEventDefinitionList)
     def get(self, request):
         return Response({"behavioral_events": [self._definition(d)
                                                for d in loyalty_selectors.event_definition_list(org=self.org)]})
 
-    @_schema("till_behavioral_events_create", OpenApiTypes.OBJECT, 201)
+    @doc.operation("till_behavioral_events_create", request=doc.TillEventDefinitionInput,
+                   response=doc.TillEventDefinition, status=201)
     def post(self, request):
         data = self.body()
         d = loyalty_services.event_definition_create(org=self.org, name=data.get("name", ""),
@@ -216,7 +214,7 @@ class BehavioralEventsView(OrgTillApiView):
 class OrgView(OrgTillApiView):
     resource, api = "organization", CONFIG
 
-    @_schema("till_org_get")
+    @doc.operation("till_org_get", response=doc.TillOrg)
     def get(self, request):
         org = self.org
         return Response({"code": org.code, "name": org.name, "basic_auth_enabled": org.basic_auth_enabled,

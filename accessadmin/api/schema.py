@@ -1,6 +1,11 @@
-"""OpenAPI descriptions of the project's authenticators (drf-spectacular extensions)."""
+"""The OpenAPI schema's shared parts: the authenticators' security schemes (drf-spectacular extensions)
+and the error responses of every API surface (a postprocessing hook)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
+from .. import surfaces
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -18,3 +23,166 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+# --- error responses -----------------------------------------------------------------------------------------
+#
+# Every operation documents the errors its surface can answer, in that surface's error shape: the surfaces
+# (accessadmin.surfaces) carry the schema of their error body. The core describes its own two shapes here;
+# other surfaces (the till API under /v2/) register theirs from their AppConfig.ready().
+
+FIELDS_SCHEMA = {
+    "type": "object",
+    "description": "Per input field, what is wrong with it.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+API_ERROR = {
+    "type": "object",
+    "description": "The error body of /api/v1/: a stable code, a readable message and, for bad input, "
+                   "the fields at fault. Some errors add details of their own (e.g. the clients that use a group).",
+    "properties": {
+        "code": {"type": "string", "description": "Stable, machine-readable code (e.g. not_found, invalid)."},
+        "message": {"type": "string"},
+        "fields": FIELDS_SCHEMA,
+    },
+    "required": ["code", "message"],
+}
+
+CCADMIN_ERROR = {
+    "type": "object",
+    "description": "The commerce admin error body of /ccadmin/v1/ (e.g. errorCode 22064 for invalid input).",
+    "properties": {
+        "errorCode": {"type": "string"},
+        "message": {"type": "string"},
+        "status": {"type": "string", "description": "The HTTP status, as a string."},
+        "fields": FIELDS_SCHEMA,
+    },
+    "required": ["errorCode", "message", "status"],
+}
+
+STATUS_TEXT = {
+    400: "The request is malformed or its input is not valid; nothing was changed.",
+    401: "Credentials are missing, wrong or expired.",
+    403: "The caller may not do this.",
+    404: "No such object, or one the request refers to (or not visible to the caller).",
+    409: "The request conflicts with the current state; nothing was changed.",
+    413: "The request body is larger than the server accepts.",
+    415: "The request body is not JSON.",
+    429: "Too many failed attempts; retry after the number of seconds in Retry-After.",
+    503: "A backing service (database or cache) is unreachable; retry later.",
+}
+
+RESPONSE_HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The authentication scheme to use."}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}},
+}
+
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+
+
+ERRORS_KEY = "x-errors"
+
+
+def errors(*statuses: int) -> dict:
+    """`extend_schema(extensions=errors(401, 429))`: error statuses an operation answers besides those the
+    hook infers from it (e.g. an unauthenticated login that checks credentials)."""
+    return {ERRORS_KEY: list(statuses)}
+
+
+def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> set[int]:
+    statuses = {503, *surface.always, *operation.pop(ERRORS_KEY, [])}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    parameters = operation.get("parameters", [])
+    if any(p.get("in") == "path" for p in parameters):
+        statuses |= {400, 404}  # 400: a value of the right form that no object can have (e.g. id 0)
+    if any(p.get("in") in ("query", "header") for p in parameters):
+        statuses.add(400)
+    if any(p.get("in") == "query" and p.get("name") == "page" for p in parameters):
+        statuses.add(404)  # a page past the last one
+    if "requestBody" in operation:
+        statuses |= {400, 404, 413, 415}  # 404: an object the body names (a customer, a group...) is missing
+    if method in UNSAFE_METHODS:
+        statuses.add(409)
+    return statuses
+
+
+def attach_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: adds each surface's error component and, to every operation,
+    the error responses it can answer (an operation's own description of a status wins)."""
+    used = {}
+    for path, item in result.get("paths", {}).items():
+        surface = surfaces.for_path(path)
+        if surface is None or surface.schema is None:
+            continue
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_error_statuses(method, operation, surface)):
+                if str(status) in responses:
+                    continue
+                response = {"description": STATUS_TEXT[status],
+                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/"
+                                                                                f"{surface.schema_name}"}}}}
+                if status in RESPONSE_HEADERS:
+                    response["headers"] = RESPONSE_HEADERS[status]
+                responses[str(status)] = response
+            operation["responses"] = dict(sorted(responses.items()))
+            used[surface.schema_name] = surface
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component, surface in used.items():
+        schemas.setdefault(component, surface.schema)
+    result["components"]["schemas"] = dict(sorted(schemas.items()))
+    return result
+
+
+# --- list envelopes ------------------------------------------------------------------------------------------
+
+
+def page_of(item, name: str):
+    """The schema of a /api/v1/ list page of `item` (PageNumberPagination: count, next, previous, results)."""
+    return inline_serializer(name, {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item(many=True),
+    })
+
+
+class SortKey(serializers.Serializer):
+    property = serializers.CharField()
+    order = serializers.ChoiceField(choices=["asc", "desc"])
+
+
+class Link(serializers.Serializer):
+    rel = serializers.CharField()
+    href = serializers.URLField()
+
+
+def offset_page_of(item, name: str):
+    """The schema of a /ccadmin/v1/ list (OffsetLimit: items, total, totalResults, offset, limit, sort, links)."""
+    return inline_serializer(name, {
+        "items": item(many=True),
+        "total": serializers.IntegerField(),
+        "totalResults": serializers.IntegerField(),
+        "offset": serializers.IntegerField(),
+        "limit": serializers.IntegerField(),
+        "sort": SortKey(many=True),
+        "links": Link(many=True),
+    })
+
+
+OFFSET_LIMIT = [
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip (default 0)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
+                     description="Rows per page (default 250, at most 1000)."),
+]
+PAGE_NUMBER = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number (default 1)."),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 500},
+                     description="Rows per page (default 50, at most 500)."),
+]
+X_ORG = OpenApiParameter("X-Org", str, OpenApiParameter.HEADER, required=False,
+                         description="Platform staff only: the code of the org to act in.")

@@ -1,8 +1,7 @@
 """Core API: login, me, users (/api/v1) and roles, access rights (/ccadmin/v1)."""
 
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -14,9 +13,11 @@ from .. import selectors, services
 from ..auth import authenticate_password
 from ..errors import AppError, InvalidInput
 from ..tenancy import current_org
+from . import openapi as doc
 from .base import OrgScopedMixin, parse_bool, validated
 from .pagination import OffsetLimit, PageNumberPagination
 from .permissions import CanManageIdentity
+from .schema import OFFSET_LIMIT, PAGE_NUMBER, errors
 from .serializers import (
     AccessRightInput,
     LoginInput,
@@ -36,7 +37,9 @@ class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="ccadmin_login", request=LoginInput, responses=OpenApiTypes.OBJECT, auth=[])
+    @extend_schema(operation_id="ccadmin_login", auth=[], extensions=errors(401, 429),
+                   request={"application/json": LoginInput, "application/x-www-form-urlencoded": LoginInput},
+                   responses=doc.LoginToken)
     def post(self, request):
         data = validated(LoginInput, request.data)
         if data["grant_type"] != "password":
@@ -56,7 +59,7 @@ class LoginView(APIView):
 class LogoutView(APIView):
     """POST /ccadmin/v1/logout: revokes the bearer token of the request."""
 
-    @extend_schema(operation_id="ccadmin_logout", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="ccadmin_logout", request=None, responses=doc.LogoutResult)
     def post(self, request):
         if isinstance(request.auth, str):
             request.user.api_tokens.filter(key_digest=services._digest(request.auth)).delete()
@@ -66,7 +69,7 @@ class LogoutView(APIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="me_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="me_retrieve", responses=doc.Me)
     def get(self, request):
         return Response(me_payload(request.user, current_org(request)))
 
@@ -74,7 +77,9 @@ class MeView(APIView):
 class UserListView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
-    @extend_schema(operation_id="users_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="users_list", responses=doc.UserPage, parameters=[
+        *PAGE_NUMBER, OpenApiParameter("search", str), OpenApiParameter("role", str, description="A role id."),
+        OpenApiParameter("is_active", bool)])
     def get(self, request):
         qs = selectors.user_list(org=self.org, search=request.query_params.get("search", ""),
                                  role=request.query_params.get("role", ""),
@@ -83,7 +88,7 @@ class UserListView(OrgScopedMixin, APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response([user_payload(u) for u in page])
 
-    @extend_schema(operation_id="users_create", request=UserCreateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="users_create", request=UserCreateInput, responses={201: doc.User})
     def post(self, request):
         data = validated(UserCreateInput, request.data)
         user = services.user_create(actor=request.user, org=self.org, **data)
@@ -93,11 +98,11 @@ class UserListView(OrgScopedMixin, APIView):
 class UserDetailView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
-    @extend_schema(operation_id="users_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="users_retrieve", responses=doc.User)
     def get(self, request, pk):
         return Response(user_payload(selectors.user_get(org=self.org, pk=pk)))
 
-    @extend_schema(operation_id="users_partial_update", request=UserUpdateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="users_partial_update", request=UserUpdateInput, responses=doc.User)
     def patch(self, request, pk):
         user = selectors.user_get(org=self.org, pk=pk)
         data = validated(UserUpdateInput, request.data, partial=True)
@@ -108,13 +113,14 @@ class UserDetailView(OrgScopedMixin, APIView):
 class RoleListView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
-    @extend_schema(operation_id="admin_roles_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_roles_list", responses=doc.RoleList,
+                   parameters=[*OFFSET_LIMIT, OpenApiParameter("q", str)])
     def get(self, request):
         paging = OffsetLimit(request)
         rows, total = paging.page(selectors.role_list(org=self.org, search=request.query_params.get("q", "")))
         return paging.response([role_payload(r) for r in rows], total, sort=[{"property": "name", "order": "asc"}])
 
-    @extend_schema(operation_id="admin_roles_create", request=RoleInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_roles_create", request=RoleInput, responses={201: doc.Role})
     def post(self, request):
         data = validated(RoleInput, request.data)
         if "name" not in data:
@@ -133,11 +139,11 @@ class RoleListView(OrgScopedMixin, APIView):
 class RoleDetailView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
-    @extend_schema(operation_id="admin_roles_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_roles_retrieve", responses=doc.Role)
     def get(self, request, code):
         return Response(role_payload(selectors.role_get(org=self.org, code=code)))
 
-    @extend_schema(operation_id="admin_roles_update", request=RoleInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_roles_update", request=RoleInput, responses=doc.Role)
     def put(self, request, code):
         role = selectors.role_get(org=self.org, code=code)
         data = validated(RoleInput, request.data, partial=True)
@@ -152,7 +158,8 @@ class RoleDetailView(OrgScopedMixin, APIView):
 class AccessRightListView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
-    @extend_schema(operation_id="admin_access_rights_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_access_rights_list", responses=doc.AccessRightList, parameters=[
+        *OFFSET_LIMIT, OpenApiParameter("q", str), OpenApiParameter("type", str, enum=["generic", "privilege"])])
     def get(self, request):
         paging = OffsetLimit(request)
         rows, total = paging.page(selectors.access_right_list(org=self.org, search=request.query_params.get("q", ""),
@@ -160,7 +167,8 @@ class AccessRightListView(OrgScopedMixin, APIView):
         return paging.response([access_right_payload(a) for a in rows], total,
                                sort=[{"property": "id", "order": "asc"}])
 
-    @extend_schema(operation_id="admin_access_rights_create", request=AccessRightInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_access_rights_create", request=AccessRightInput,
+                   responses={201: doc.AccessRight})
     def post(self, request):
         data = validated(AccessRightInput, request.data)
         if data.get("type") == "privilege":
@@ -176,11 +184,11 @@ class AccessRightListView(OrgScopedMixin, APIView):
 class AccessRightDetailView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
-    @extend_schema(operation_id="admin_access_rights_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_access_rights_retrieve", responses=doc.AccessRight)
     def get(self, request, code):
         return Response(access_right_payload(selectors.access_right_get(org=self.org, code=code)))
 
-    @extend_schema(operation_id="admin_access_rights_update", request=AccessRightInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="admin_access_rights_update", request=AccessRightInput, responses=doc.AccessRight)
     def put(self, request, code):
         ar = selectors.access_right_get(org=self.org, code=code)
         data = validated(AccessRightInput, request.data, partial=True)

@@ -56,7 +56,7 @@ def test_other_grant_types_are_refused(acme):
 
 
 def test_repeated_failures_are_throttled_even_for_the_right_password(acme, settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_LOCKOUT_LIMIT = 3
     make_user(acme, username="ann", password="right-password-1")
     client = APIClient()
     for _ in range(3):

@@ -29,7 +29,7 @@ def test_login_page_failure_says_nothing_about_the_user(acme):
 
 
 def test_login_page_is_throttled(acme, settings):
-    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_LOCKOUT_LIMIT = 2
     make_user(acme, username="ann", password="right-password-1")
     client = Client()
     for _ in range(2):

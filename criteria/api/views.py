@@ -12,10 +12,12 @@ from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.exceptions import render_error
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
+from accessadmin.api.schema import OFFSET_LIMIT
 from accessadmin.errors import Forbidden, InvalidInput
 
 from .. import policies, selectors, services
 from ..resources import ACTIONS, Action, Resource
+from . import openapi as doc
 from .serializers import (
     AssetInput,
     CriterionInput,
@@ -120,6 +122,8 @@ class AssetExplainView(OrgScopedMixin, APIView):
         return Response(explain_payload(subject, decision, entries, exists=exists))
 
 
+LIST_PARAMS = [*OFFSET_LIMIT, OpenApiParameter("q", OpenApiTypes.STR, description="Matches id or name.")]
+
 _explain_params = [
     OpenApiParameter("user", OpenApiTypes.STR, description="Username (default: yourself)."),
     OpenApiParameter("action", OpenApiTypes.STR, enum=["create", "update", "delete"]),
@@ -127,16 +131,16 @@ _explain_params = [
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="listCatalogs", responses=OpenApiTypes.OBJECT),
-    post=extend_schema(operation_id="createCatalog", request=AssetInput, responses={201: OpenApiTypes.OBJECT}),
+    get=extend_schema(operation_id="listCatalogs", responses=doc.CatalogList, parameters=LIST_PARAMS),
+    post=extend_schema(operation_id="createCatalog", request=AssetInput, responses={201: doc.Catalog}),
 )
 class CatalogListView(AssetListView):
     resource = Resource.CATALOG
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="getCatalog", responses=OpenApiTypes.OBJECT),
-    put=extend_schema(operation_id="updateCatalog", request=AssetInput, responses=OpenApiTypes.OBJECT),
+    get=extend_schema(operation_id="getCatalog", responses=doc.Catalog),
+    put=extend_schema(operation_id="updateCatalog", request=AssetInput, responses=doc.Catalog),
     delete=extend_schema(operation_id="deleteCatalog", responses={204: None}),
 )
 class CatalogDetailView(AssetDetailView):
@@ -144,15 +148,15 @@ class CatalogDetailView(AssetDetailView):
 
 
 @extend_schema_view(get=extend_schema(operation_id="explainCatalog", parameters=_explain_params,
-                                      responses=OpenApiTypes.OBJECT))
+                                      responses=doc.Explanation))
 class CatalogExplainView(AssetExplainView):
     resource = Resource.CATALOG
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="listPriceListGroups", responses=OpenApiTypes.OBJECT),
+    get=extend_schema(operation_id="listPriceListGroups", responses=doc.PriceListGroupList, parameters=LIST_PARAMS),
     post=extend_schema(operation_id="createPriceListGroup", request=PriceGroupInput,
-                       responses={201: OpenApiTypes.OBJECT}),
+                       responses={201: doc.PriceListGroup}),
 )
 class PriceGroupListView(AssetListView):
     resource = Resource.PRICE_GROUP
@@ -160,8 +164,8 @@ class PriceGroupListView(AssetListView):
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="getPriceListGroup", responses=OpenApiTypes.OBJECT),
-    put=extend_schema(operation_id="updatePriceListGroup", request=PriceGroupInput, responses=OpenApiTypes.OBJECT),
+    get=extend_schema(operation_id="getPriceListGroup", responses=doc.PriceListGroup),
+    put=extend_schema(operation_id="updatePriceListGroup", request=PriceGroupInput, responses=doc.PriceListGroup),
     delete=extend_schema(operation_id="deletePriceListGroup", responses={204: None}),
 )
 class PriceGroupDetailView(AssetDetailView):
@@ -170,7 +174,7 @@ class PriceGroupDetailView(AssetDetailView):
 
 
 @extend_schema_view(get=extend_schema(operation_id="explainPriceListGroup", parameters=_explain_params,
-                                      responses=OpenApiTypes.OBJECT))
+                                      responses=doc.Explanation))
 class PriceGroupExplainView(AssetExplainView):
     resource = Resource.PRICE_GROUP
 
@@ -180,7 +184,8 @@ class PriceGroupExplainView(AssetExplainView):
 class CriterionListView(CommerceErrorsMixin, OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageCriteria]
 
-    @extend_schema(operation_id="listAdminSecurityCriteria", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="listAdminSecurityCriteria", responses=doc.SecurityCriterionList, parameters=[
+        *LIST_PARAMS, OpenApiParameter("resource", str, description="A security criteria resource id.")])
     def get(self, request):
         paging = OffsetLimit(request)
         rows, total = paging.page(selectors.criterion_list(
@@ -191,7 +196,7 @@ class CriterionListView(CommerceErrorsMixin, OrgScopedMixin, APIView):
         return paging.response(items, total, sort=[{"property": "id", "order": "asc"}])
 
     @extend_schema(operation_id="createAdminSecurityCriterion", request=CriterionInput,
-                   responses={201: OpenApiTypes.OBJECT})
+                   responses={201: doc.SecurityCriterionOut})
     def post(self, request):
         data = validated(CriterionInput, request.data)
         criterion = services.criterion_create(
@@ -208,13 +213,13 @@ class CriterionListView(CommerceErrorsMixin, OrgScopedMixin, APIView):
 class CriterionDetailView(CommerceErrorsMixin, OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageCriteria]
 
-    @extend_schema(operation_id="getAdminSecurityCriterion", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="getAdminSecurityCriterion", responses=doc.SecurityCriterionOut)
     def get(self, request, code):
         criterion = selectors.criterion_get(org=self.org, code=code)
         return Response(criterion_payload(criterion, self_href=request.build_absolute_uri()))
 
     @extend_schema(operation_id="updateAdminSecurityCriterion", request=CriterionInput,
-                   responses=OpenApiTypes.OBJECT)
+                   responses=doc.SecurityCriterionOut)
     def put(self, request, code):
         criterion = selectors.criterion_get(org=self.org, code=code)
         data = validated(CriterionInput, request.data, partial=True)
@@ -236,7 +241,8 @@ class CriterionDetailView(CommerceErrorsMixin, OrgScopedMixin, APIView):
 class CriteriaResourceListView(CommerceErrorsMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageCriteria]
 
-    @extend_schema(operation_id="listAdminSecurityCriteriaResources", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="listAdminSecurityCriteriaResources", responses=doc.SecurityCriteriaResourceList,
+                   parameters=OFFSET_LIMIT)
     def get(self, request):
         paging = OffsetLimit(request)
         items = [resource_payload(r) for r in sorted(Resource, key=lambda r: r.value)]

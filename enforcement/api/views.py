@@ -1,6 +1,5 @@
 """REST API (/api/v1/) of the org's enforcement settings, the usage log and least-privilege suggestions."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -15,6 +14,7 @@ from groups import selectors as group_selectors
 from stores import selectors as store_selectors
 
 from .. import policies, selectors, services
+from . import openapi as doc
 from .serializers import OrgSettingsInput, SuggestionInput, org_payload
 
 CanChangeEnforcement = allow(policies.can_change_enforcement, "You may not change enforcement settings.")
@@ -34,11 +34,11 @@ def _days(request, default=30) -> int:
 class OrgSettingsView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanChangeEnforcement]
 
-    @extend_schema(operation_id="org_settings_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="org_settings_retrieve", responses=doc.OrgSettings)
     def get(self, request):
         return Response(org_payload(self.org))
 
-    @extend_schema(operation_id="org_settings_update", request=OrgSettingsInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="org_settings_update", request=OrgSettingsInput, responses=doc.OrgSettings)
     def patch(self, request):
         data = validated(OrgSettingsInput, request.data)
         org = services.org_enforcement_update(actor=request.user, org=self.org,
@@ -47,13 +47,14 @@ class OrgSettingsView(OrgScopedMixin, APIView):
         return Response(org_payload(org))
 
 
-DAYS = OpenApiParameter("days", int, description="Look back this many days (1–365, default 30).")
+DAYS = OpenApiParameter("days", {"type": "integer", "minimum": 1, "maximum": 365},
+                        description="Look back this many days (1–365, default 30).")
 
 
 class UsageView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewUsage]
 
-    @extend_schema(operation_id="usage_list", responses=OpenApiTypes.OBJECT, parameters=[
+    @extend_schema(operation_id="usage_list", responses=doc.UsageList, parameters=[
         DAYS, OpenApiParameter("outcome", str, enum=["allowed", "denied", "would_deny"]),
         OpenApiParameter("caller", str), OpenApiParameter("store", str)])
     def get(self, request):
@@ -71,7 +72,7 @@ class UsageView(OrgScopedMixin, APIView):
 class SuggestedGroupView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewUsage]
 
-    @extend_schema(operation_id="store_suggested_group", responses=OpenApiTypes.OBJECT, parameters=[DAYS])
+    @extend_schema(operation_id="store_suggested_group", responses=doc.SuggestedGroup, parameters=[DAYS])
     def get(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         days = _days(request)
@@ -80,7 +81,7 @@ class SuggestedGroupView(OrgScopedMixin, APIView):
                          "permissions": cellsmod.payload(grants, group_selectors.resource_list())})
 
     @extend_schema(operation_id="store_suggested_group_create", request=SuggestionInput,
-                   responses=OpenApiTypes.OBJECT)
+                   responses={201: doc.SuggestedGroupCreated})
     def post(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(SuggestionInput, request.data)

@@ -1,7 +1,6 @@
 """REST API of access groups, the resource catalogue and the default group (/api/v1/)."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -11,12 +10,14 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
+from accessadmin.api.schema import PAGE_NUMBER
 from accessadmin.errors import InvalidInput
 
 from .. import cells as cellsmod
 from .. import selectors, services
 from ..filters import AccessGroupFilter
 from ..policies import can_manage_groups
+from . import openapi as doc
 from .serializers import (
     DefaultGroupInput,
     GroupInput,
@@ -43,7 +44,7 @@ class GroupAPIView(OrgScopedMixin, APIView):
 class ResourceListView(APIView):
     permission_classes = [IsAuthenticated, CanManageGroups]
 
-    @extend_schema(operation_id="resources_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="resources_list", responses=doc.ResourceList)
     def get(self, request):
         return Response({"results": [resource_payload(r) for r in selectors.resource_list()]})
 
@@ -53,7 +54,11 @@ class GroupListView(GroupAPIView, GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends = []
 
-    @extend_schema(operation_id="access_groups_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_list", responses=doc.AccessGroupPage, parameters=[
+        *PAGE_NUMBER, OpenApiParameter("search", str), OpenApiParameter("status", str, enum=["active", "inactive"]),
+        OpenApiParameter("kind", str, enum=["builtin", "custom"]),
+        OpenApiParameter("ordering", str, description="name, status, created_at, updated_at or store_count; "
+                                                      "a leading - sorts descending.")])
     def get(self, request):
         filterset = AccessGroupFilter(request.query_params, queryset=selectors.group_list(org=self.org))
         if not filterset.is_valid():
@@ -63,7 +68,7 @@ class GroupListView(GroupAPIView, GenericAPIView):
         resources = selectors.resource_list()
         return self.get_paginated_response([group_payload(g, resources) for g in page])
 
-    @extend_schema(operation_id="access_groups_create", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_create", request=GroupInput, responses={201: doc.AccessGroup})
     def post(self, request):
         data = validated(GroupInput, request.data)
         if "name" not in data:
@@ -75,7 +80,7 @@ class GroupListView(GroupAPIView, GenericAPIView):
 
 
 class GroupDetailView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_retrieve", responses=doc.AccessGroup)
     def get(self, request, pk):
         return self.respond(pk)
 
@@ -90,11 +95,11 @@ class GroupDetailView(GroupAPIView):
                                                 permissions=data.get("permissions"))
         return self.respond(group.pk, warnings=warnings)
 
-    @extend_schema(operation_id="access_groups_partial_update", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_partial_update", request=GroupInput, responses=doc.AccessGroup)
     def patch(self, request, pk):
         return self._update(request, pk, partial=True)
 
-    @extend_schema(operation_id="access_groups_update", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_update", request=GroupInput, responses=doc.AccessGroup)
     def put(self, request, pk):
         return self._update(request, pk, partial=False)
 
@@ -102,7 +107,7 @@ class GroupDetailView(GroupAPIView):
 class GroupDiffView(GroupAPIView):
     """POST {"permissions": [...]}: what saving these cells would add and remove, without saving."""
 
-    @extend_schema(operation_id="access_groups_diff", request=GroupInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_diff", request=GroupInput, responses=doc.GroupDiff)
     def post(self, request, pk):
         group = self.group(pk)
         resources = selectors.resource_list()
@@ -112,14 +117,14 @@ class GroupDiffView(GroupAPIView):
 
 
 class GroupActivateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_activate", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_activate", request=None, responses=doc.AccessGroup)
     def post(self, request, pk):
         services.group_activate(actor=request.user, org=self.org, group=self.group(pk))
         return self.respond(pk)
 
 
 class GroupDeactivateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_deactivate", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_deactivate", request=None, responses=doc.AccessGroup)
     def post(self, request, pk):
         services.group_deactivate(actor=request.user, org=self.org, group=self.group(pk))
         return self.respond(pk)
@@ -128,7 +133,7 @@ class GroupDeactivateView(GroupAPIView):
 class GroupHistoryView(GroupAPIView, GenericAPIView):
     pagination_class = PageNumberPagination
 
-    @extend_schema(operation_id="access_groups_history", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_history", responses=doc.GroupEventPage, parameters=PAGE_NUMBER)
     def get(self, request, pk):
         page = self.paginate_queryset(selectors.group_history(org=self.org, group=self.group(pk)))
         return self.get_paginated_response([event_payload(e) for e in page])
@@ -141,12 +146,12 @@ class DefaultGroupView(GroupAPIView):
                                               selectors.resource_list()),
                 "inheriting_stores": selectors.inheriting_store_count(org=self.org)}
 
-    @extend_schema(operation_id="default_access_group_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="default_access_group_retrieve", responses=doc.DefaultGroup)
     def get(self, request):
         return Response(self._body())
 
     @extend_schema(operation_id="default_access_group_update", request=DefaultGroupInput,
-                   responses=OpenApiTypes.OBJECT)
+                   responses=doc.DefaultGroup)
     def put(self, request):
         group = self.group(validated(DefaultGroupInput, request.data)["access_group"])
         services.default_group_set(actor=request.user, org=self.org, group=group)

@@ -11,11 +11,13 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
+from accessadmin.api.schema import OFFSET_LIMIT
 from accessadmin.errors import InvalidInput
 
 from .. import policies, selectors, services
 from ..builtins import RESERVED_KEYS
 from ..errors import Code
+from . import openapi as doc
 from .serializers import explainer_payload, profile_payload, shopper_type_payload
 
 CanUseProfiles = allow(policies.can_use_profiles, "Only CS agents and administrators work with shopper profiles.")
@@ -46,14 +48,14 @@ class ShopperTypeView(OrgScopedMixin, APIView):
         warnings = selectors.shopper_type_warnings(org=self.org, properties=properties)
         return Response(shopper_type_payload(request, type_id, properties, warnings))
 
-    @extend_schema(operation_id="getShopperType", responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(operation_id="getShopperType", responses={200: doc.ShopperType},
                    description="The shopper type with every property and its access attributes, plus "
                                "`warnings` for properties some role could write but not read.")
     def get(self, request, type_id):
         return self._answer(request, type_id)
 
-    @extend_schema(operation_id="updateShopperType", request=OpenApiTypes.OBJECT,
-                   responses={200: OpenApiTypes.OBJECT}, parameters=[LANGUAGE_HEADER],
+    @extend_schema(operation_id="updateShopperType", request={"application/json": doc.SHOPPER_TYPE_INPUT},
+                   responses={200: doc.ShopperType}, parameters=[LANGUAGE_HEADER],
                    description="Adds custom properties or changes attributes of existing ones: "
                                '`{"properties": {"lastName": {"readRole": "audit", ...}}, "propertiesOrder": [...]}`.')
     def put(self, request, type_id):
@@ -74,11 +76,11 @@ class ProfileListView(OrgScopedMixin, APIView):
 
     permission_classes = [IsAuthenticated, CanUseProfiles]
 
-    @extend_schema(operation_id="listProfiles", responses={200: OpenApiTypes.OBJECT}, parameters=[
+    @extend_schema(operation_id="listProfiles", responses={200: doc.PROFILE_LIST}, parameters=[
         OpenApiParameter("q", str, description="Matches email, mobile, first or last name (readable ones only)."),
         OpenApiParameter("email", str), OpenApiParameter("mobile", str),
         OpenApiParameter("name", str, description="First and/or last name."),
-        OpenApiParameter("offset", int), OpenApiParameter("limit", int)])
+        *OFFSET_LIMIT])
     def get(self, request):
         plan = selectors.plan_for(actor=request.user, org=self.org)
         params = request.query_params
@@ -89,7 +91,8 @@ class ProfileListView(OrgScopedMixin, APIView):
         return paging.response([profile_payload(p, plan) for p in rows], total,
                                sort=[{"property": "id", "order": "asc"}])
 
-    @extend_schema(operation_id="createProfile", request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT},
+    @extend_schema(operation_id="createProfile", request={"application/json": doc.PROFILE_INPUT},
+                   responses={201: doc.PROFILE},
                    description="Properties at the top level, e.g. `{\"email\": ..., \"lastName\": ...}`.")
     def post(self, request):
         values = {k: v for k, v in _object_body(request).items() if k not in RESERVED_KEYS}
@@ -103,12 +106,13 @@ class ProfileDetailView(OrgScopedMixin, APIView):
 
     permission_classes = [IsAuthenticated, CanUseProfiles]
 
-    @extend_schema(operation_id="getProfile", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="getProfile", responses={200: doc.PROFILE})
     def get(self, request, pk):
         profile = selectors.profile_get(org=self.org, pk=pk)
         return Response(profile_payload(profile, selectors.plan_for(actor=request.user, org=self.org)))
 
-    @extend_schema(operation_id="updateProfile", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(operation_id="updateProfile", request={"application/json": doc.PROFILE_INPUT},
+                   responses={200: doc.PROFILE},
                    description="Changes the given properties. Sending back the value or mask you were shown "
                                "changes nothing; a change refused with writeSecurityLevel deny answers 403 "
                                "property_write_denied and nothing is saved.")
@@ -125,7 +129,7 @@ class ProfileAccessView(OrgScopedMixin, APIView):
 
     permission_classes = [IsAuthenticated, CanUseProfiles]
 
-    @extend_schema(operation_id="explainProfileAccess", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="explainProfileAccess", responses={200: doc.ProfileAccess})
     def get(self, request, pk):
         profile = selectors.profile_get(org=self.org, pk=pk)
         return Response(explainer_payload(profile, selectors.plan_for(actor=request.user, org=self.org)))

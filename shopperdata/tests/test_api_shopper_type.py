@@ -212,7 +212,7 @@ def test_warning_when_a_role_could_write_what_it_cannot_read(acme_admin, audit_r
     warnings = r.json()["warnings"]
     assert [w["property"] for w in warnings] == ["lastName"]
     assert warnings[0]["code"] == "write_without_read"
-    assert warnings[0]["roles"] == ["accessControlRole", "adminRole", "catalogRole", "csAgentRole"]
+    assert warnings[0]["roles"] == ["accessControlRole", "adminRole", "catalogRole", "connectRole", "csAgentRole"]
     assert api(acme_admin).get(URL).json()["warnings"] == warnings
     r = put(api(acme_admin), {"lastName": {"writeRole": "audit"}})
     assert r.json()["warnings"] == []

@@ -1,7 +1,6 @@
 """REST API (/api/v1/) of stores, their allocation to access groups, tills and API clients."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -11,12 +10,14 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
+from accessadmin.api.schema import PAGE_NUMBER
 from groups import selectors as group_selectors
 from groups.api.serializers import StoresInput, group_payload
 from groups.policies import can_manage_groups
 
 from .. import selectors, services
 from ..policies import can_delegate_stores, can_manage_api_clients, can_manage_tills, can_view_stores
+from . import openapi as doc
 from .serializers import (
     ApiClientInput,
     ManagerInput,
@@ -49,7 +50,9 @@ class StoreListView(StoreAPIView, GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends = []
 
-    @extend_schema(operation_id="stores_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="stores_list", responses=doc.StorePage, parameters=[
+        *PAGE_NUMBER, OpenApiParameter("search", str),
+        OpenApiParameter("access_group", str, description="A group id, or \"none\" for stores on the default.")])
     def get(self, request):
         qs = selectors.store_list(actor=request.user, org=self.org, search=request.query_params.get("search", ""),
                                   group=request.query_params.get("access_group", ""))
@@ -57,7 +60,7 @@ class StoreListView(StoreAPIView, GenericAPIView):
         default = group_selectors.default_group(org=self.org)
         return self.get_paginated_response([store_payload(s, default) for s in page])
 
-    @extend_schema(operation_id="stores_create", request=StoreCreateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="stores_create", request=StoreCreateInput, responses={201: doc.Store})
     def post(self, request):
         data = validated(StoreCreateInput, request.data)
         store = services.store_create(actor=request.user, org=self.org, code=data["code"], name=data["name"],
@@ -66,11 +69,11 @@ class StoreListView(StoreAPIView, GenericAPIView):
 
 
 class StoreDetailView(StoreAPIView):
-    @extend_schema(operation_id="stores_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="stores_retrieve", responses=doc.Store)
     def get(self, request, code):
         return Response(self.payload(selectors.store_get(actor=request.user, org=self.org, code=code)))
 
-    @extend_schema(operation_id="stores_partial_update", request=StoreUpdateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="stores_partial_update", request=StoreUpdateInput, responses=doc.Store)
     def patch(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(StoreUpdateInput, request.data)
@@ -87,18 +90,18 @@ class StoreManagersView(StoreAPIView):
     def _body(self, store):
         return {"store": store.code, "managers": [u.username for u in selectors.store_managers(store)]}
 
-    @extend_schema(operation_id="store_managers_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_managers_list", responses=doc.StoreManagers)
     def get(self, request, code):
         return Response(self._body(selectors.store_get(actor=request.user, org=self.org, code=code)))
 
-    @extend_schema(operation_id="store_managers_add", request=ManagerInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_managers_add", request=ManagerInput, responses={201: doc.StoreManagers})
     def post(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         services.store_grant_manager(actor=request.user, org=self.org, store=store,
                                      username=validated(ManagerInput, request.data)["user"])
         return Response(self._body(store), status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="store_managers_remove", request=ManagerInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_managers_remove", request=ManagerInput, responses=doc.StoreManagers)
     def delete(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         services.store_revoke_manager(actor=request.user, org=self.org, store=store,
@@ -119,7 +122,7 @@ class GroupAllocationView(OrgScopedMixin, APIView):
 
 
 class GroupAllocateView(GroupAllocationView):
-    @extend_schema(operation_id="access_groups_allocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_allocate", request=StoresInput, responses=doc.Allocated)
     def post(self, request, pk):
         codes = validated(StoresInput, request.data)["stores"]
         moved = services.stores_allocate(actor=request.user, org=self.org, group=self.group(pk), store_codes=codes)
@@ -127,7 +130,7 @@ class GroupAllocateView(GroupAllocationView):
 
 
 class GroupUnallocateView(GroupAllocationView):
-    @extend_schema(operation_id="access_groups_unallocate", request=StoresInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="access_groups_unallocate", request=StoresInput, responses=doc.Unallocated)
     def post(self, request, pk):
         codes = validated(StoresInput, request.data)["stores"]
         moved = services.stores_unallocate(actor=request.user, org=self.org, group=self.group(pk),
@@ -142,12 +145,12 @@ class TillsAPIView(OrgScopedMixin, APIView):
 
 
 class StoreTillsView(TillsAPIView):
-    @extend_schema(operation_id="store_tills_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_tills_list", responses=doc.TillList)
     def get(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         return Response({"results": [till_payload(t) for t in selectors.till_list(org=self.org, store=store)]})
 
-    @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses={201: doc.TillWithSecret})
     def post(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(TillCreateInput, request.data)
@@ -159,20 +162,21 @@ class TillListView(TillsAPIView, GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends = []
 
-    @extend_schema(operation_id="tills_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_list", responses=doc.TillPage,
+                   parameters=[*PAGE_NUMBER, OpenApiParameter("search", str)])
     def get(self, request):
         page = self.paginate_queryset(selectors.till_list(org=self.org, search=request.query_params.get("search", "")))
         return self.get_paginated_response([till_payload(t) for t in page])
 
 
 class TillDetailView(TillsAPIView):
-    @extend_schema(operation_id="tills_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_retrieve", responses=doc.Till)
     def get(self, request, code):
         return Response(till_payload(selectors.till_get(org=self.org, code=code)))
 
 
 class TillRotateView(TillsAPIView):
-    @extend_schema(operation_id="tills_rotate_secret", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_rotate_secret", request=None, responses=doc.TillWithSecret)
     def post(self, request, code):
         till, secret = services.till_rotate_secret(actor=request.user, org=self.org,
                                                    till=selectors.till_get(org=self.org, code=code))
@@ -182,7 +186,7 @@ class TillRotateView(TillsAPIView):
 class TillDeactivateView(TillsAPIView):
     active = False
 
-    @extend_schema(operation_id="tills_deactivate", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_deactivate", request=None, responses=doc.Till)
     def post(self, request, code):
         till = services.till_set_active(actor=request.user, org=self.org,
                                         till=selectors.till_get(org=self.org, code=code), active=self.active)
@@ -192,13 +196,13 @@ class TillDeactivateView(TillsAPIView):
 class TillActivateView(TillDeactivateView):
     active = True
 
-    @extend_schema(operation_id="tills_activate", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_activate", request=None, responses=doc.Till)
     def post(self, request, code):
         return super().post(request, code)
 
 
 class TillEffectivePermissionsView(TillsAPIView):
-    @extend_schema(operation_id="tills_effective_permissions", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tills_effective_permissions", responses=doc.EffectivePermissions)
     def get(self, request, code):
         result = selectors.effective_permissions(org=self.org, till=selectors.till_get(org=self.org, code=code))
         result.pop("matrix")
@@ -210,13 +214,15 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends = []
 
-    @extend_schema(operation_id="api_clients_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_list", responses=doc.ApiClientPage,
+                   parameters=[*PAGE_NUMBER, OpenApiParameter("search", str)])
     def get(self, request):
         page = self.paginate_queryset(selectors.api_client_list(org=self.org,
                                                                 search=request.query_params.get("search", "")))
         return self.get_paginated_response([client_payload(c) for c in page])
 
-    @extend_schema(operation_id="api_clients_create", request=ApiClientInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_create", request=ApiClientInput,
+                   responses={201: doc.ApiClientWithSecret})
     def post(self, request):
         data = validated(ApiClientInput, request.data)
         group = group_selectors.group_get(org=self.org, pk=data["access_group"])
@@ -228,7 +234,7 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
 class ApiClientDetailView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageClients]
 
-    @extend_schema(operation_id="api_clients_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_retrieve", responses=doc.ApiClient)
     def get(self, request, pk):
         return Response(client_payload(selectors.api_client_get(org=self.org, pk=pk)))
 
@@ -236,7 +242,7 @@ class ApiClientDetailView(OrgScopedMixin, APIView):
 class ApiClientRevokeView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageClients]
 
-    @extend_schema(operation_id="api_clients_revoke", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_clients_revoke", request=None, responses=doc.ApiClient)
     def post(self, request, pk):
         client = services.api_client_revoke(actor=request.user, org=self.org,
                                             client=selectors.api_client_get(org=self.org, pk=pk))

@@ -16,8 +16,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 # The schema before the split: stores still held the loyalty and enforcement models; the apps that
-# took them over did not exist yet.
-BEFORE_SPLIT = [("stores", "0003_enforcement_state"), ("loyalty", None), ("enforcement", None)]
+# took them over did not exist yet. Every other app stays at its latest migration.
+STORES_BEFORE_SPLIT = ("stores", "0003_enforcement_state")
+NEW_APPS = ("loyalty", "enforcement")
 MOVED = {"loyalty": ["transaction", "pointsaccount", "pointsentry", "behavioraleventdefinition", "behavioralevent"],
          "enforcement": ["usagerecord", "enforcementstate"]}
 
@@ -30,10 +31,18 @@ def _migrate(targets):
     return executor
 
 
+def _before_split(executor) -> list:
+    """Returns the graph's leaf nodes with stores before the split and without the apps it made."""
+    leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in (*NEW_APPS, "stores")]
+    return [*leaves, STORES_BEFORE_SPLIT]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_moving_models_out_of_stores_keeps_every_row_and_content_type():
-    executor = _migrate(BEFORE_SPLIT)
-    old = executor.loader.project_state([("stores", "0003_enforcement_state")]).apps
+    executor = MigrationExecutor(connection)
+    before = _before_split(executor)
+    executor = _migrate([*before, *((app, None) for app in NEW_APPS)])
+    old = executor.loader.project_state(before).apps
     with pytest.raises(LookupError):
         old.get_model("loyalty", "Transaction")
 

@@ -1,0 +1,193 @@
+"""The till API's OpenAPI description: request and response bodies of /v2/ and its error shape.
+
+These serializers describe the wire format only (the views build their answers with plain functions and
+check input in services); limits follow the database columns. `make fuzz` holds the views to them.
+"""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+
+from accessadmin.models import Org
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+SUMMARIES = {
+    "till_customers_search": "Customers with this mobile or email (the newest 50 when neither is given)",
+    "till_customers_register": "Register a customer",
+    "till_customer_get": "A customer",
+    "till_customer_update": "Change a customer's fields",
+    "till_transactions_list": "Transactions, newest first",
+    "till_transactions_add": "Add a transaction; the customer earns a point per whole currency unit",
+    "till_points_balance": "A customer's points balance",
+    "till_points_issue": "Issue points to a customer",
+    "till_points_redeem": "Redeem points (409 when the balance is too low)",
+    "till_events_post": "Record a behavioral event",
+    "till_stores_list": "The org's stores",
+    "till_stores_create": "Create a store",
+    "till_tills_list": "The org's tills",
+    "till_tills_create": "Create a till; the answer carries its secret, shown once",
+    "till_behavioral_events_list": "Behavioral event definitions",
+    "till_behavioral_events_create": "Define a behavioral event",
+    "till_org_get": "The caller's org and its enforcement settings",
+}
+
+
+def operation(op: str, *, request=None, response=None, status: int = 200, parameters=()):
+    """extend_schema for a till API operation: its id, summary, body, success answer and parameters."""
+    return extend_schema(operation_id=op, summary=SUMMARIES[op], description=f"{SUMMARIES[op]}.", request=request,
+                         responses={status: OpenApiResponse(response, description=SUMMARIES[op])},
+                         parameters=list(parameters), tags=["till API"])
+
+
+CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": INT64_MAX},
+                               OpenApiParameter.PATH, description="The customer's id.")
+SEARCH = [OpenApiParameter("mobile", str, description="Exact mobile number."),
+          OpenApiParameter("email", str, description="Exact email address (case-insensitive).")]
+BY_CUSTOMER = [OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": INT64_MAX},
+                                description="Only this customer's transactions.")]
+
+
+def _customer_id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=INT64_MAX, **kwargs)
+
+
+# --- requests ------------------------------------------------------------------------------------------------
+
+
+class TillCustomerInput(serializers.Serializer):
+    """A customer needs a mobile number or an email address when registered."""
+
+    email = serializers.EmailField(required=False, max_length=254)
+    mobile = serializers.RegexField(r"^\+?[0-9]{3,31}$", required=False, max_length=32)
+    first_name = serializers.CharField(required=False, max_length=254)
+    last_name = serializers.CharField(required=False, max_length=254)
+
+
+class TillTransactionInput(serializers.Serializer):
+    customer_id = _customer_id()
+    bill_number = serializers.CharField(max_length=100)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
+                                      help_text="A JSON number or a decimal string such as \"19.90\".")
+
+
+class TillPointsInput(serializers.Serializer):
+    customer_id = _customer_id()
+    points = serializers.IntegerField(min_value=1, max_value=INT32_MAX)
+
+
+class TillEventInput(serializers.Serializer):
+    event = serializers.CharField(max_length=100, help_text="The name of a behavioral event definition.")
+    customer_id = _customer_id(required=False, allow_null=True)
+    attributes = serializers.DictField(required=False, help_text="Values of the definition's attributes.")
+
+
+class TillStoreInput(serializers.Serializer):
+    code = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=200)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class TillTillInput(serializers.Serializer):
+    store = serializers.CharField(max_length=50, help_text="The code of one of the org's stores.")
+    code = serializers.CharField(max_length=100)
+
+
+class TillEventDefinitionInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True)
+    attributes = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+
+
+# --- responses -----------------------------------------------------------------------------------------------
+
+
+class TillCustomer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.CharField(allow_null=True)
+    mobile = serializers.CharField(allow_null=True)
+    first_name = serializers.CharField(allow_null=True)
+    last_name = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class TillCustomerList(serializers.Serializer):
+    customers = TillCustomer(many=True)
+
+
+class TillTransaction(serializers.Serializer):
+    id = serializers.IntegerField()
+    customer_id = serializers.IntegerField()
+    bill_number = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    points = serializers.IntegerField(help_text="Points the transaction earned.")
+    created_at = serializers.DateTimeField()
+
+
+class TillTransactionCreated(TillTransaction):
+    balance = serializers.IntegerField(help_text="The customer's points balance after the transaction.")
+
+
+class TillTransactionList(serializers.Serializer):
+    transactions = TillTransaction(many=True)
+
+
+class TillPointsBalance(serializers.Serializer):
+    customer_id = serializers.IntegerField()
+    balance = serializers.IntegerField()
+
+
+class TillEvent(serializers.Serializer):
+    id = serializers.IntegerField()
+    event = serializers.CharField()
+    customer_id = serializers.IntegerField(allow_null=True)
+    attributes = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+
+class TillStore(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.CharField(allow_blank=True)
+    access_group = serializers.CharField(allow_null=True, help_text="The store's own access group (null: the "
+                                                                    "org's default group applies).")
+
+
+class TillStoreList(serializers.Serializer):
+    stores = TillStore(many=True)
+
+
+class TillTill(serializers.Serializer):
+    code = serializers.CharField()
+    store = serializers.CharField()
+    active = serializers.BooleanField()
+
+
+class TillTillList(serializers.Serializer):
+    tills = TillTill(many=True)
+
+
+class TillTillCreated(serializers.Serializer):
+    code = serializers.CharField()
+    store = serializers.CharField()
+    secret = serializers.CharField(help_text="Shown once: keep it, it cannot be read again.")
+
+
+class TillEventDefinition(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    attributes = serializers.ListField(child=serializers.CharField())
+
+
+class TillEventDefinitionList(serializers.Serializer):
+    behavioral_events = TillEventDefinition(many=True)
+
+
+class TillOrg(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    basic_auth_enabled = serializers.BooleanField()
+    enforcement_mode = serializers.ChoiceField(choices=Org.EnforcementMode.values)
+

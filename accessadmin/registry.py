@@ -218,6 +218,7 @@ class RoleField:
     """A field of the role resource that another app owns (e.g. the criteria app's securityCriteria).
 
     input_field()       a DRF serializer field for the role's input
+    output_field()      a DRF serializer field that documents its output (OpenAPI)
     payload(role)       its value in the role's output (from prefetched rows)
     prefetch()          what role reads prefetch for `payload` (a Prefetch or a lookup)
     apply(actor=, role=, value=)   writes the input value, in the role write's transaction
@@ -225,6 +226,7 @@ class RoleField:
 
     name: str
     input_field: Callable[[], Any]
+    output_field: Callable[[], Any]
     payload: Callable[[Any], Any]
     prefetch: Callable[[], Any]
     apply: Callable[..., Any]
@@ -259,17 +261,22 @@ def error_code_enums() -> Sequence[type]:
 
 # --- demo data ----------------------------------------------------------------------------------------------
 
-# seed(orgs={code: Org}) -> None, idempotent
-_demos: list[tuple[int, Callable[..., None]]] = []
+# seed(orgs={code: Org}) -> None, idempotent; notes: lines `manage.py seed_demo` prints about the data
+_demos: list[tuple[int, Callable[..., None], tuple[str, ...]]] = []
 
 
-def register_demo(seed: Callable[..., None], *, order: int) -> None:
-    _demos.append((order, seed))
+def register_demo(seed: Callable[..., None], *, order: int, notes: Iterable[str] = ()) -> None:
+    _demos.append((order, seed, tuple(notes)))
 
 
 def demo_seeders() -> list[Callable[..., None]]:
     """Returns the apps' demo seeders by order (an app's data may need another's: tills need stores)."""
-    return [seed for _order, seed in sorted(_demos, key=lambda entry: entry[0])]
+    return [seed for _order, seed, _notes in sorted(_demos, key=lambda entry: entry[0])]
+
+
+def demo_notes() -> list[str]:
+    """Returns what the apps say about their demo data (logins, secrets), by order."""
+    return [line for _order, _seed, notes in sorted(_demos, key=lambda entry: entry[0]) for line in notes]
 
 
 @dataclass

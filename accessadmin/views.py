@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import policies, selectors, services
+from . import policies, registry, selectors, services
 from .errors import AppError
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
 from .models import Org
@@ -30,22 +30,9 @@ def healthz(request):
 @page_view()
 def dashboard(request):
     org = request.org
-    counts = selectors.dashboard_counts(org=org)
-    for app_counts in _app_dashboard_counts():
-        counts += app_counts(org=org)
+    counts = registry.dashboard_counts(org=org)
     recent = selectors.audit_list(org=org)[:10] if policies.can_view_audit(request.user) else []
     return render(request, "accessadmin/dashboard.html", {"counts": counts, "recent": recent})
-
-
-def _app_dashboard_counts():
-    """The apps' dashboard_counts selectors, in navigation order."""
-    from criteria import selectors as criteria_selectors
-    from groups import selectors as groups_selectors
-    from shopperdata import selectors as shopperdata_selectors
-    from stores import selectors as stores_selectors
-
-    return [m.dashboard_counts for m in (groups_selectors, stores_selectors, shopperdata_selectors,
-                                         criteria_selectors) if hasattr(m, "dashboard_counts")]
 
 
 @login_required
@@ -220,7 +207,8 @@ def audit_log(request):
     target_type = request.GET.get("type", "").strip()
     page = paginate(request, selectors.audit_list(org=request.org, target_type=target_type), per_page=50)
     return render(request, "accessadmin/audit_list.html",
-                  {"page": page, "type": target_type, "query": query_without_page(request)})
+                  {"page": page, "type": target_type, "query": query_without_page(request),
+                   "audit_types": registry.audit_types()})
 
 
 @require_POST

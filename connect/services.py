@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accessadmin import audit, crypto
 
-from . import engine, pgp, schedule
+from . import engine, pgp, queue, schedule
 from .models import Dataflow, DataflowRun, DeliveredFile, FileStatus, RunFile, RunStatus, RunTrigger
 from .services_admin import endpoint_of
 
@@ -35,9 +35,7 @@ SECRET_UNREADABLE = "secret_unreadable"
 # --- runs ----------------------------------------------------------------------
 
 def _enqueue(run_id: int) -> None:
-    from . import tasks  # tasks import this module
-
-    transaction.on_commit(lambda: tasks.run_dataflow(run_id))
+    queue.enqueue_run(run_id)
 
 
 def schedule_due(*, now: datetime | None = None) -> list[int]:

@@ -18,7 +18,7 @@ from accessadmin import audit, crypto
 from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from accessadmin.models import Org
 
-from . import pgp, policies, schedule, selectors, sftp
+from . import pgp, policies, queue, schedule, selectors, sftp
 from .flow_templates import template_get
 from .models import AfterSuccess, Dataflow, DataflowRun, PgpKey, RunStatus, RunTrigger, SftpConnection
 
@@ -487,7 +487,5 @@ def run_start(*, actor, org: Org, flow: Dataflow) -> DataflowRun:
     run = DataflowRun.objects.create(dataflow=flow, trigger=RunTrigger.MANUAL, started_by=actor)
     audit.record(org=org, actor=actor, action="connect.run.request", target=run,
                  after={"dataflow": flow.pk, "trigger": run.trigger})
-    from . import tasks  # the queue is configured once Django is; pages and the API import this module early
-
-    transaction.on_commit(lambda: tasks.run_dataflow(run.pk))
+    queue.enqueue_run(run.pk)
     return run

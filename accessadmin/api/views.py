@@ -7,9 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from criteria import services as criteria_services
-
-from .. import selectors, services
+from .. import registry, selectors, services
 from ..auth import authenticate_password
 from ..errors import AppError, InvalidInput
 from ..tenancy import current_org
@@ -110,6 +108,13 @@ class UserDetailView(OrgScopedMixin, APIView):
         return Response(user_payload(user))
 
 
+def _apply_role_fields(actor, role, data: dict) -> None:
+    """Writes the registered role fields present in the input (in the caller's transaction)."""
+    for field in registry.role_fields():
+        if field.name in data:
+            field.apply(actor=actor, role=role, value=data[field.name])
+
+
 class RoleListView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
@@ -125,13 +130,12 @@ class RoleListView(OrgScopedMixin, APIView):
         data = validated(RoleInput, request.data)
         if "name" not in data:
             raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
-        with transaction.atomic():  # a bad securityCriteria list leaves no role behind
+        with transaction.atomic():  # a bad value of a registered field (securityCriteria) leaves no role behind
             role = services.role_create(actor=request.user, org=self.org, name=data["name"],
                                         code=data.get("id") or data.get("repositoryId") or None,
                                         description=data.get("description", ""),
                                         access_rights=data.get("accessRights", []))
-            if "securityCriteria" in data:
-                criteria_services.role_set_criteria(actor=request.user, role=role, criteria=data["securityCriteria"])
+            _apply_role_fields(request.user, role, data)
         role = selectors.role_get(org=self.org, code=role.code)
         return Response(role_payload(role), status=status.HTTP_201_CREATED)
 
@@ -150,8 +154,7 @@ class RoleDetailView(OrgScopedMixin, APIView):
         with transaction.atomic():
             services.role_update(actor=request.user, role=role, name=data.get("name"),
                                  description=data.get("description"), access_rights=data.get("accessRights"))
-            if "securityCriteria" in data:
-                criteria_services.role_set_criteria(actor=request.user, role=role, criteria=data["securityCriteria"])
+            _apply_role_fields(request.user, role, data)
         return Response(role_payload(selectors.role_get(org=self.org, code=code)))
 
 

@@ -19,13 +19,16 @@ class Command(BaseCommand):
         self.stdout.write("  tills acme-s001-t1 … acme-s040-t2, Basic auth secret till-secret-2026")
         self.stdout.write("  API client \"Demo ERP\" (POS group): client secret demo-client-secret-2026, "
                           "client id on the API clients page")
+        self.stdout.write("Connect+: acme's dataflow \"Exports to partner\" (Run now as acme-admin) moves "
+                          "var/sftp-demo/exports/out/ to var/sftp-demo/partner/inbox/, encrypted to "
+                          "connect/demo_keys/partner-demo-public.asc")
 
     def _app_demos(self):
         """The apps' demo modules, in dependency order (stores need groups, tills need stores)."""
         import importlib
 
         modules = []
-        for name in ("groups.demo", "stores.demo", "shopperdata.demo", "criteria.demo"):
+        for name in ("groups.demo", "stores.demo", "shopperdata.demo", "criteria.demo", "connect.demo"):
             try:
                 modules.append(importlib.import_module(name))
             except ModuleNotFoundError as e:

@@ -1,12 +1,13 @@
 """The till API's views. Each declares the catalogue resource and part it belongs to; the one
 permission class (stores.enforcement.drf.CallerGroupAllows) decides from the caller's access group."""
 
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 from rest_framework import status
 from rest_framework.response import Response
 
+from accessadmin import limits
+from accessadmin.api.base import validated
 from accessadmin.errors import InvalidInput
 from accessadmin.models import Org
 from stores import services as store_services
@@ -14,7 +15,7 @@ from stores import services as store_services
 from ..enforcement.drf import TillApiView
 from ..tills import selectors as till_selectors
 from ..tills import services as till_services
-from . import customers, selectors, services
+from . import customers, inputs, selectors, services
 from . import openapi as doc
 
 DATA, CONFIG = "data", "config"
@@ -25,10 +26,11 @@ class OrgTillApiView(TillApiView):
     def org(self) -> Org:
         return Org.objects.get(pk=self.caller.org_id)
 
-    def body(self) -> dict:
+    def body(self, input_class) -> dict:
+        """Returns the request's JSON object checked by `input_class` (an accessadmin.api.fields.Input)."""
         if not isinstance(self.request.data, dict):
             raise InvalidInput("Send a JSON object.", code="invalid_body")
-        return self.request.data
+        return validated(input_class, self.request.data)
 
 
 # --- Data API ----------------------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ class CustomersView(OrgTillApiView):
     @doc.operation("till_customers_register", request=doc.TillCustomerInput, response=doc.TillCustomer,
                    status=201)
     def post(self, request):
-        profile = customers.register(org=self.org, data=self.body())
+        profile = customers.register(org=self.org, data=self.body(inputs.CustomerInput))
         return Response(customers.payload(profile), status=status.HTTP_201_CREATED)
 
 
@@ -60,7 +62,8 @@ class CustomerView(OrgTillApiView):
     @doc.operation("till_customer_update", request=doc.TillCustomerInput, response=doc.TillCustomer,
                    parameters=[doc.CUSTOMER_ID])
     def patch(self, request, customer_id):
-        return Response(customers.payload(customers.update(org=self.org, customer_id=customer_id, data=self.body())))
+        profile = customers.update(org=self.org, customer_id=customer_id, data=self.body(inputs.CustomerInput))
+        return Response(customers.payload(profile))
 
 
 def _txn(t) -> dict:
@@ -71,10 +74,10 @@ def _txn(t) -> dict:
 def _int_param(value, name):
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a number.", code=f"invalid_{name}") from None
+    if not (value.isascii() and value.isdigit()) or int(value) > limits.BIGINT_MAX:
+        raise InvalidInput(f"{name} must be a whole number.", code=f"invalid_{name}",
+                           fields={name: [f"A whole number from 0 to {limits.BIGINT_MAX}."]})
+    return int(value)
 
 
 class TransactionsView(OrgTillApiView):
@@ -89,13 +92,9 @@ class TransactionsView(OrgTillApiView):
     @doc.operation("till_transactions_add", request=doc.TillTransactionInput, response=doc.TillTransactionCreated,
                    status=201)
     def post(self, request):
-        data = self.body()
-        try:
-            amount = Decimal(str(data.get("amount")))
-        except (InvalidOperation, ValueError):
-            raise InvalidInput("amount must be a number.", code="invalid_amount") from None
-        txn = services.transaction_add(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
-                                       bill_number=data.get("bill_number", ""), amount=amount)
+        data = self.body(inputs.TransactionInput)
+        txn = services.transaction_add(caller=self.caller, org=self.org, customer_id=data["customer_id"],
+                                       bill_number=data["bill_number"], amount=data["amount"])
         body = _txn(txn)
         body["balance"] = selectors.points_balance(org=self.org, customer_id=txn.customer_id)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -116,10 +115,10 @@ class PointsIssueView(OrgTillApiView):
 
     @doc.operation("till_points_issue", request=doc.TillPointsInput, response=doc.TillPointsBalance)
     def post(self, request):
-        data = self.body()
-        balance = services.points_issue(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
-                                        points=data.get("points"))
-        return Response({"customer_id": int(data["customer_id"]), "balance": balance})
+        data = self.body(inputs.PointsInput)
+        balance = services.points_issue(caller=self.caller, org=self.org, customer_id=data["customer_id"],
+                                        points=data["points"])
+        return Response({"customer_id": data["customer_id"], "balance": balance})
 
 
 class PointsRedeemView(OrgTillApiView):
@@ -127,10 +126,10 @@ class PointsRedeemView(OrgTillApiView):
 
     @doc.operation("till_points_redeem", request=doc.TillPointsInput, response=doc.TillPointsBalance)
     def post(self, request):
-        data = self.body()
-        balance = services.points_redeem(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
-                                         points=data.get("points"))
-        return Response({"customer_id": int(data["customer_id"]), "balance": balance})
+        data = self.body(inputs.PointsInput)
+        balance = services.points_redeem(caller=self.caller, org=self.org, customer_id=data["customer_id"],
+                                         points=data["points"])
+        return Response({"customer_id": data["customer_id"], "balance": balance})
 
 
 class EventsView(OrgTillApiView):
@@ -138,9 +137,9 @@ class EventsView(OrgTillApiView):
 
     @doc.operation("till_events_post", request=doc.TillEventInput, response=doc.TillEvent, status=201)
     def post(self, request):
-        data = self.body()
-        event = services.event_post(caller=self.caller, org=self.org, event=data.get("event", ""),
-                                    customer_id=data.get("customer_id"), attributes=data.get("attributes"))
+        data = self.body(inputs.EventInput)
+        event = services.event_post(caller=self.caller, org=self.org, event=data["event"],
+                                    customer_id=data["customer_id"], attributes=data["attributes"])
         return Response({"id": event.pk, "event": event.definition.name, "customer_id": event.customer_id,
                          "attributes": event.attributes, "created_at": event.created_at},
                         status=status.HTTP_201_CREATED)
@@ -163,9 +162,9 @@ class StoresView(OrgTillApiView):
 
     @doc.operation("till_stores_create", request=doc.TillStoreInput, response=doc.TillStore, status=201)
     def post(self, request):
-        data = self.body()
-        store = store_services.store_create(actor=None, org=self.org, code=data.get("code", ""),
-                                            name=data.get("name", ""), city=data.get("city", "") or "")
+        data = self.body(inputs.StoreInput)
+        store = store_services.store_create(actor=None, org=self.org, code=data["code"], name=data["name"],
+                                            city=data["city"] or "")
         return Response(self._store(store), status=status.HTTP_201_CREATED)
 
 
@@ -179,9 +178,9 @@ class TillsView(OrgTillApiView):
 
     @doc.operation("till_tills_create", request=doc.TillTillInput, response=doc.TillTillCreated, status=201)
     def post(self, request):
-        data = self.body()
-        store = till_selectors.store_for_till(org=self.org, code=data.get("store", ""))
-        till, secret = till_services.till_create(actor=None, org=self.org, store=store, code=data.get("code", ""))
+        data = self.body(inputs.TillInput)
+        store = till_selectors.store_for_till(org=self.org, code=data["store"])
+        till, secret = till_services.till_create(actor=None, org=self.org, store=store, code=data["code"])
         return Response({"code": till.code, "store": store.code, "secret": secret}, status=status.HTTP_201_CREATED)
 
 
@@ -200,10 +199,9 @@ class BehavioralEventsView(OrgTillApiView):
     @doc.operation("till_behavioral_events_create", request=doc.TillEventDefinitionInput,
                    response=doc.TillEventDefinition, status=201)
     def post(self, request):
-        data = self.body()
-        d = services.event_definition_create(org=self.org, name=data.get("name", ""),
-                                             description=data.get("description", ""),
-                                             attributes=data.get("attributes"))
+        data = self.body(inputs.EventDefinitionInput)
+        d = services.event_definition_create(org=self.org, name=data["name"], description=data["description"],
+                                             attributes=data["attributes"])
         return Response(self._definition(d), status=status.HTTP_201_CREATED)
 
 

@@ -22,7 +22,9 @@ class SessionScheme(OpenApiAuthenticationExtension):
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
+                "description": "The session of a signed-in browser (/login/); POST, PUT, PATCH and DELETE also "
+                               "need the csrftoken cookie's value in the X-CSRFToken header."}
 
 
 # --- error responses -----------------------------------------------------------------------------------------

@@ -4,16 +4,17 @@ Makes a fresh SQLite database in a temporary folder, migrates it, loads the demo
 project in production mode (DJANGO_DEBUG=0, gunicorn, one worker) on a free loopback port and runs
 `schemathesis run` once per surface, each with its own credentials:
 
-1. till    /v2/ as the demo till (HTTP Basic), before anything could switch Basic auth off or
-           rotate the till's secret;
-2. admin   /api/v1/ and /ccadmin/v1/ with a bearer token of the demo administrator (login and
-           logout excluded: logout would end the token the rest of the run depends on);
-3. session POST /ccadmin/v1/login and /ccadmin/v1/logout last, with a token of their own.
+1. till       /v2/ as a demo till (HTTP Basic) whose store is on the Admin group (every operation
+              allowed), before anything could switch Basic auth off or rotate the till's secret;
+2. till-oauth /v2/ as the demo API client (OAuth2 bearer token; POS group, so config is 403);
+3. admin      /api/v1/ and /ccadmin/v1/ with a bearer token of the demo administrator (login and
+              logout excluded: logout would end the token the rest of the run depends on);
+4. session    POST /ccadmin/v1/login and /ccadmin/v1/logout last, with a token of their own.
 
 Checks: not_a_server_error, status_code_conformance, content_type_conformance,
 response_schema_conformance. Exits non-zero when any run reports a failure or an error.
 
-    python -m fuzz [--max-examples N] [--seed N] [--only till,admin,session] [--keep]
+    python -m fuzz [--max-examples N] [--seed N] [--only till,till-oauth,admin,session] [--keep]
 """
 
 import argparse
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,7 @@ DEMO_PASSWORD = "demo-pass-2026"
 ADMIN = "acme-admin"
 ADMIN_ROLES = "adminRole"
 TILL_STORE, TILL, TILL_SECRET = "acme-s006", "acme-s006-t1", "till-secret-2026"
+CLIENT, CLIENT_SECRET = "Demo ERP", "demo-client-secret-2026"
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Surface:
 
 SURFACES = [
     Surface("till", include=["^/v2/"]),
+    Surface("till-oauth", include=["^/v2/"]),
     Surface("admin", include=["^/(api|ccadmin)/v1/"], exclude=["^/ccadmin/v1/log(in|out)"]),
     Surface("session", include=["^/ccadmin/v1/log(in|out)"]),
 ]
@@ -146,6 +150,18 @@ class Server:
         self.call(token, f"/api/v1/access-groups/{admin['id']}/allocate", {"stores": [store]})
 
 
+def client_token(server: Server, admin_token: str) -> str:
+    """Returns an OAuth2 access token of the demo API client (Demo ERP, POS group)."""
+    clients = server.call(admin_token, "/api/v1/api-clients/")["results"]
+    client_id = next(c["client_id"] for c in clients if c["name"] == CLIENT)
+    status, body = request(f"{server.base}/oauth/token", data=urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": CLIENT_SECRET}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    if status != 200:
+        raise SystemExit(f"/oauth/token answered {status}: {body[:300]!r}")
+    return json.loads(body)["access_token"]
+
+
 def known_values(server: Server, admin_token: str, till_header: str) -> dict[str, list]:
     """Returns ids and codes of the demo data, by the parameter names the schema uses for them.
 
@@ -206,7 +222,7 @@ def write_config(path: Path, values: dict[str, list]) -> None:
 
 def schemathesis(server: Server, surface: Surface, header: str, args, env: dict) -> int:
     cmd = [str(BIN / "schemathesis"), "--config-file", str(server.workdir / "schemathesis.toml"), "run",
-           f"{server.base}/api/schema/", "--workers", "1",
+           str(server.workdir / "openapi.json"), "--url", server.base, "--workers", "1",
            "--checks", CHECKS, "--continue-on-failure", "--max-examples", str(args.max_examples),
            "--header", header, "--no-color", "--suppress-health-check", "filter_too_much,too_slow",
            "--generation-database", "none", "--report", "junit",
@@ -225,7 +241,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m fuzz")
     parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_MAX_EXAMPLES", "10")))
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--only", default="", help="comma-separated surfaces: till, admin, session")
+    parser.add_argument("--only", default="", help="comma-separated runs: till, till-oauth, admin, session")
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args(argv)
     wanted = set(filter(None, args.only.split(","))) or {s.name for s in SURFACES}
@@ -243,9 +259,16 @@ def main(argv: list[str]) -> int:
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "fuzz.hooks", "PYTHONPATH": str(ROOT),
                "FUZZ_PROTECTED_USER_ID": str(server.call(admin_token, "/api/v1/me")["id"]),
                "FUZZ_PROTECTED_ROLES": ADMIN_ROLES}
+        # Read once, without credentials: the schema view takes only the admin APIs' (a till's would be 401).
+        status, schema = request(f"{server.base}/api/schema/?format=json")
+        if status != 200:
+            raise SystemExit(f"/api/schema/ answered {status}")
+        (workdir / "openapi.json").write_bytes(schema)
         basic = "Basic " + base64.b64encode(f"{TILL}:{TILL_SECRET}".encode()).decode()
         write_config(workdir / "schemathesis.toml", known_values(server, admin_token, basic))
-        headers = {"till": f"Authorization: {basic}", "admin": f"Authorization: Bearer {admin_token}",
+        headers = {"till": f"Authorization: {basic}",
+                   "till-oauth": f"Authorization: Bearer {client_token(server, admin_token)}",
+                   "admin": f"Authorization: Bearer {admin_token}",
                    "session": f"Authorization: Bearer {session_token}"}
         for surface in SURFACES:
             if surface.name in wanted and schemathesis(server, surface, headers[surface.name], args, env) != 0:

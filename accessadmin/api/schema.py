@@ -1,11 +1,12 @@
 """The OpenAPI schema's shared parts: the authenticators' security schemes (drf-spectacular extensions)
 and the error responses of every API surface (a postprocessing hook)."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
 from .. import surfaces
+from ..limits import PAGING_MAX_NUMBER
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -15,6 +16,20 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer",
                 "description": "A token from POST /ccadmin/v1/login (grant_type=password)."}
+
+
+class InputSchema(OpenApiSerializerExtension):
+    """Input serializers (accessadmin.api.fields.Input) refuse keys that name no field: the schema says so."""
+
+    target_class = "accessadmin.api.fields.Input"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = False
+        if not type(self.target).__dict__.get("__doc__"):
+            schema.pop("description", None)  # not the base class's docstring
+        return schema
 
 
 class SessionScheme(OpenApiAuthenticationExtension):
@@ -177,12 +192,14 @@ def offset_page_of(item, name: str):
 
 
 OFFSET_LIMIT = [
-    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip (default 0)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": PAGING_MAX_NUMBER},
+                     description="Rows to skip (default 0)."),
     OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
                      description="Rows per page (default 250, at most 1000)."),
 ]
 PAGE_NUMBER = [
-    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number (default 1)."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": PAGING_MAX_NUMBER},
+                     description="Page number (default 1)."),
     OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 500},
                      description="Rows per page (default 50, at most 500)."),
 ]

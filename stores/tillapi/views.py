@@ -45,7 +45,7 @@ class CustomersView(OrgTillApiView):
                                  email=request.query_params.get("email", ""))
         return Response({"customers": [customers.payload(p) for p in found]})
 
-    @doc.operation("till_customers_register", request=doc.TillCustomerInput, response=doc.TillCustomer,
+    @doc.operation("till_customers_register", request=inputs.CustomerInput, response=doc.TillCustomer,
                    status=201)
     def post(self, request):
         profile = customers.register(org=self.org, data=self.body(inputs.CustomerInput))
@@ -59,7 +59,7 @@ class CustomerView(OrgTillApiView):
     def get(self, request, customer_id):
         return Response(customers.payload(customers.get(org=self.org, customer_id=customer_id)))
 
-    @doc.operation("till_customer_update", request=doc.TillCustomerInput, response=doc.TillCustomer,
+    @doc.operation("till_customer_update", request=inputs.CustomerInput, response=doc.TillCustomer,
                    parameters=[doc.CUSTOMER_ID])
     def patch(self, request, customer_id):
         profile = customers.update(org=self.org, customer_id=customer_id, data=self.body(inputs.CustomerInput))
@@ -89,7 +89,7 @@ class TransactionsView(OrgTillApiView):
         return Response({"transactions": [_txn(t) for t in selectors.transaction_list(org=self.org,
                                                                                        customer_id=customer_id)]})
 
-    @doc.operation("till_transactions_add", request=doc.TillTransactionInput, response=doc.TillTransactionCreated,
+    @doc.operation("till_transactions_add", request=inputs.TransactionInput, response=doc.TillTransactionCreated,
                    status=201)
     def post(self, request):
         data = self.body(inputs.TransactionInput)
@@ -113,7 +113,7 @@ class PointsBalanceView(OrgTillApiView):
 class PointsIssueView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @doc.operation("till_points_issue", request=doc.TillPointsInput, response=doc.TillPointsBalance)
+    @doc.operation("till_points_issue", request=inputs.PointsInput, response=doc.TillPointsBalance)
     def post(self, request):
         data = self.body(inputs.PointsInput)
         balance = services.points_issue(caller=self.caller, org=self.org, customer_id=data["customer_id"],
@@ -124,7 +124,7 @@ class PointsIssueView(OrgTillApiView):
 class PointsRedeemView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @doc.operation("till_points_redeem", request=doc.TillPointsInput, response=doc.TillPointsBalance)
+    @doc.operation("till_points_redeem", request=inputs.PointsInput, response=doc.TillPointsBalance)
     def post(self, request):
         data = self.body(inputs.PointsInput)
         balance = services.points_redeem(caller=self.caller, org=self.org, customer_id=data["customer_id"],
@@ -135,7 +135,7 @@ class PointsRedeemView(OrgTillApiView):
 class EventsView(OrgTillApiView):
     resource, api = "behavioral_event", DATA
 
-    @doc.operation("till_events_post", request=doc.TillEventInput, response=doc.TillEvent, status=201)
+    @doc.operation("till_events_post", request=inputs.EventInput, response=doc.TillEvent, status=201)
     def post(self, request):
         data = self.body(inputs.EventInput)
         event = services.event_post(caller=self.caller, org=self.org, event=data["event"],
@@ -160,7 +160,7 @@ class StoresView(OrgTillApiView):
     def get(self, request):
         return Response({"stores": [self._store(s) for s in selectors.store_list(org=self.org)]})
 
-    @doc.operation("till_stores_create", request=doc.TillStoreInput, response=doc.TillStore, status=201)
+    @doc.operation("till_stores_create", request=inputs.StoreInput, response=doc.TillStore, status=201)
     def post(self, request):
         data = self.body(inputs.StoreInput)
         store = store_services.store_create(actor=None, org=self.org, code=data["code"], name=data["name"],
@@ -176,7 +176,7 @@ class TillsView(OrgTillApiView):
         return Response({"tills": [{"code": t.code, "store": t.store.code, "active": t.is_active}
                                    for t in selectors.till_list(org=self.org)]})
 
-    @doc.operation("till_tills_create", request=doc.TillTillInput, response=doc.TillTillCreated, status=201)
+    @doc.operation("till_tills_create", request=inputs.TillInput, response=doc.TillTillCreated, status=201)
     def post(self, request):
         data = self.body(inputs.TillInput)
         store = till_selectors.store_for_till(org=self.org, code=data["store"])
@@ -196,7 +196,7 @@ class BehavioralEventsView(OrgTillApiView):
         return Response({"behavioral_events": [self._definition(d)
                                                for d in selectors.event_definition_list(org=self.org)]})
 
-    @doc.operation("till_behavioral_events_create", request=doc.TillEventDefinitionInput,
+    @doc.operation("till_behavioral_events_create", request=inputs.EventDefinitionInput,
                    response=doc.TillEventDefinition, status=201)
     def post(self, request):
         data = self.body(inputs.EventDefinitionInput)

@@ -120,7 +120,7 @@ def _request(port, method, path, authorization=None, body=None, source="127.0.0.
 @pytest.mark.django_db(transaction=True)
 def test_nginx_forwards_allowed_and_refuses_denied_requests(nginx_gateway):
     reset_enforcement_caches()
-    org = make_org("nginxorg", "Nginx Org")
+    org = make_org("ng", "Nginx Org")
     till = make_till(org, make_store(org, "ng-s1"), code="ng-s1-t1")
     assert builtin(POS)  # the org default: data on customers, transactions, points, coupons
     auth = basic(till.code)
@@ -150,7 +150,7 @@ def test_nginx_forwards_allowed_and_refuses_denied_requests(nginx_gateway):
 def test_nginx_names_the_client_and_a_forged_forwarded_for_does_not_escape_the_throttle(nginx_gateway):
     """Clients on 127.0.0.2 and 127.0.0.3 (loopback aliases), nginx and the app on 127.0.0.1."""
     reset_enforcement_caches()
-    org = make_org("nginxorg", "Nginx Org")
+    org = make_org("ng", "Nginx Org")
     till = make_till(org, make_store(org, "ng-s2"), code="ng-s2-t1")
     limit = auth.throttle.limits["addr"].failures
     statuses = [_request(nginx_gateway, "GET", "/v2/customers", basic(f"ng-guess-{n}", "wrong"), source="127.0.0.2",

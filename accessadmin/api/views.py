@@ -11,6 +11,7 @@ from criteria import services as criteria_services
 
 from .. import selectors, services
 from ..auth import authenticate_password
+from ..caching import no_store
 from ..errors import AppError, InvalidInput
 from ..tenancy import current_org
 from . import openapi as doc
@@ -48,9 +49,7 @@ class LoginView(APIView):
             raise InvalidInput("username and password are required.", code="invalid_request")
         user = authenticate_password(request, username=data["username"], password=data["password"])
         key, ttl = services.token_issue(user=user)
-        response = Response({"access_token": key, "token_type": "bearer", "expires_in": ttl})
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(Response({"access_token": key, "token_type": "bearer", "expires_in": ttl}))
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="accessadmin"'

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accessadmin import limits
 from accessadmin.api.base import validated
+from accessadmin.caching import never_stored
 from accessadmin.errors import InvalidInput
 from accessadmin.models import Org
 from stores import services as store_services
@@ -177,6 +178,7 @@ class TillsView(OrgTillApiView):
                                    for t in selectors.till_list(org=self.org)]})
 
     @doc.operation("till_tills_create", request=inputs.TillInput, response=doc.TillTillCreated, status=201)
+    @never_stored
     def post(self, request):
         data = self.body(inputs.TillInput)
         store = till_selectors.store_for_till(org=self.org, code=data["store"])

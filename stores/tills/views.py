@@ -6,9 +6,9 @@ never shown again), with caching turned off.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from accessadmin.caching import no_store
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
 from accessadmin.pages import page_view, paginate, query_without_page
@@ -23,9 +23,7 @@ OUTCOMES = [("", "Any outcome"), ("allowed", "Allowed"), ("denied", "Denied"), (
 
 
 def _once(request, template, context):
-    response = render(request, template, context)
-    add_never_cache_headers(response)
-    return response
+    return no_store(render(request, template, context))
 
 
 def _days(request, default=30) -> int:

@@ -11,6 +11,7 @@ from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from accessadmin.api.schema import PAGE_NUMBER
+from accessadmin.caching import never_stored
 from accessadmin.errors import InvalidInput
 from groups import cells as cellsmod
 from groups import selectors as group_selectors
@@ -85,6 +86,7 @@ class StoreTillsView(TillsAPIView):
         return Response({"results": [till_payload(t) for t in selectors.till_list(org=self.org, store=store)]})
 
     @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses={201: doc.TillWithSecret})
+    @never_stored
     def post(self, request, code):
         store = store_selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(TillCreateInput, request.data)
@@ -111,6 +113,7 @@ class TillDetailView(TillsAPIView):
 
 class TillRotateView(TillsAPIView):
     @extend_schema(operation_id="tills_rotate_secret", request=None, responses=doc.TillWithSecret)
+    @never_stored
     def post(self, request, code):
         till, secret = services.till_rotate_secret(actor=request.user, org=self.org,
                                                    till=selectors.till_get(org=self.org, code=code))
@@ -157,6 +160,7 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
 
     @extend_schema(operation_id="api_clients_create", request=ApiClientInput,
                    responses={201: doc.ApiClientWithSecret})
+    @never_stored
     def post(self, request):
         data = validated(ApiClientInput, request.data)
         group = group_selectors.group_get(org=self.org, pk=data["access_group"])

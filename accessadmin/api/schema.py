@@ -127,7 +127,8 @@ def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> 
 
 def attach_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: adds each surface's error component and, to every operation,
-    the error responses it can answer (an operation's own description of a status wins)."""
+    the error responses it can answer (an operation's own description of a status wins), all in the
+    surface's error shape."""
     used = {}
     for path, item in result.get("paths", {}).items():
         surface = surfaces.for_path(path)
@@ -137,15 +138,17 @@ def attach_error_responses(result, generator, request, public):
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
+            content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{surface.schema_name}"}}}
             for status in sorted(_error_statuses(method, operation, surface)):
                 if str(status) in responses:
                     continue
-                response = {"description": STATUS_TEXT[status],
-                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/"
-                                                                                f"{surface.schema_name}"}}}}
+                response = {"description": STATUS_TEXT[status]}
                 if status in RESPONSE_HEADERS:
                     response["headers"] = RESPONSE_HEADERS[status]
                 responses[str(status)] = response
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response.setdefault("content", content)  # errors an operation names come in the same shape
             operation["responses"] = dict(sorted(responses.items()))
             used[surface.schema_name] = surface
     schemas = result.setdefault("components", {}).setdefault("schemas", {})

@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
     "DEFAULT_METADATA_CLASS": "accessadmin.api.metadata.Metadata",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "accessadmin.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accessadmin.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 

@@ -1,7 +1,11 @@
 """The OpenAPI schema's shared parts: the authenticators' security schemes (drf-spectacular extensions)
 and the error responses of every API surface (a postprocessing hook)."""
 
+import inspect
+
+from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
@@ -16,6 +20,16 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer",
                 "description": "A token from POST /ccadmin/v1/login (grant_type=password)."}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema, but an operation is described by its own view's docstring (or its
+    method's), never by one its view inherits from a base class or mixin (e.g. OrgScopedMixin's)."""
+
+    def get_description(self) -> str:
+        method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        own = type(self.view).__dict__.get("__doc__")
+        return get_doc(method) or (inspect.cleandoc(own) if own else "")
 
 
 class InputSchema(OpenApiSerializerExtension):
@@ -107,6 +121,23 @@ def errors(*statuses: int) -> dict:
     return {ERRORS_KEY: list(statuses)}
 
 
+BODY_KEY = "x-body"
+
+
+def body_rules(**rules) -> dict:
+    """`extend_schema(extensions=body_rules(required=["name"]))`: JSON schema rules the request body of this
+    operation must also meet, when its serializer is shared with operations that need less (a create that
+    needs a name its update may leave out; "mobile or email")."""
+    return {BODY_KEY: rules}
+
+
+def _apply_body_rules(operation: dict) -> None:
+    rules = operation.pop(BODY_KEY, None)
+    if rules and "requestBody" in operation:
+        for media in operation["requestBody"]["content"].values():
+            media["schema"] = {"allOf": [media["schema"], rules]}
+
+
 def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> set[int]:
     statuses = {503, *surface.always, *operation.pop(ERRORS_KEY, [])}
     if operation.get("security"):
@@ -137,6 +168,7 @@ def attach_error_responses(result, generator, request, public):
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            _apply_body_rules(operation)
             responses = operation.setdefault("responses", {})
             content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{surface.schema_name}"}}}
             for status in sorted(_error_statuses(method, operation, surface)):

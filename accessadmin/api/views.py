@@ -18,7 +18,7 @@ from . import openapi as doc
 from .base import OrgScopedMixin, parse_bool, validated
 from .pagination import OffsetLimit, PageNumberPagination
 from .permissions import CanManageIdentity
-from .schema import OFFSET_LIMIT, PAGE_NUMBER, errors
+from .schema import OFFSET_LIMIT, PAGE_NUMBER, body_rules, errors
 from .serializers import (
     AccessRightInput,
     LoginInput,
@@ -119,7 +119,8 @@ class RoleListView(OrgScopedMixin, APIView):
         rows, total = paging.page(selectors.role_list(org=self.org, search=request.query_params.get("q", "")))
         return paging.response([role_payload(r) for r in rows], total, sort=[{"property": "name", "order": "asc"}])
 
-    @extend_schema(operation_id="admin_roles_create", request=RoleInput, responses={201: doc.Role})
+    @extend_schema(operation_id="admin_roles_create", request=RoleInput, responses={201: doc.Role},
+                   extensions=body_rules(required=["name"]))
     def post(self, request):
         data = validated(RoleInput, request.data)
         if "name" not in data:
@@ -167,7 +168,7 @@ class AccessRightListView(OrgScopedMixin, APIView):
                                sort=[{"property": "id", "order": "asc"}])
 
     @extend_schema(operation_id="admin_access_rights_create", request=AccessRightInput,
-                   responses={201: doc.AccessRight})
+                   responses={201: doc.AccessRight}, extensions=body_rules(required=["id", "name"]))
     def post(self, request):
         data = validated(AccessRightInput, request.data)
         if data.get("type") == "privilege":

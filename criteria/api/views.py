@@ -12,7 +12,7 @@ from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.exceptions import render_error
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
-from accessadmin.api.schema import OFFSET_LIMIT
+from accessadmin.api.schema import OFFSET_LIMIT, body_rules
 from accessadmin.errors import Forbidden, InvalidInput
 
 from .. import policies, selectors, services
@@ -123,6 +123,8 @@ class AssetExplainView(OrgScopedMixin, APIView):
 
 
 LIST_PARAMS = [*OFFSET_LIMIT, OpenApiParameter("q", OpenApiTypes.STR, description="Matches id or name.")]
+# A create names the new item's id (as id or repositoryId) and its displayName; an update may leave both out.
+ASSET_CREATE = body_rules(required=["displayName"], anyOf=[{"required": ["id"]}, {"required": ["repositoryId"]}])
 
 _explain_params = [
     OpenApiParameter("user", OpenApiTypes.STR, description="Username (default: yourself)."),
@@ -132,7 +134,8 @@ _explain_params = [
 
 @extend_schema_view(
     get=extend_schema(operation_id="listCatalogs", responses=doc.CatalogList, parameters=LIST_PARAMS),
-    post=extend_schema(operation_id="createCatalog", request=AssetInput, responses={201: doc.Catalog}),
+    post=extend_schema(operation_id="createCatalog", request=AssetInput, responses={201: doc.Catalog},
+                       extensions=ASSET_CREATE),
 )
 class CatalogListView(AssetListView):
     resource = Resource.CATALOG
@@ -156,7 +159,7 @@ class CatalogExplainView(AssetExplainView):
 @extend_schema_view(
     get=extend_schema(operation_id="listPriceListGroups", responses=doc.PriceListGroupList, parameters=LIST_PARAMS),
     post=extend_schema(operation_id="createPriceListGroup", request=PriceGroupInput,
-                       responses={201: doc.PriceListGroup}),
+                       responses={201: doc.PriceListGroup}, extensions=ASSET_CREATE),
 )
 class PriceGroupListView(AssetListView):
     resource = Resource.PRICE_GROUP
@@ -196,7 +199,8 @@ class CriterionListView(CommerceErrorsMixin, OrgScopedMixin, APIView):
         return paging.response(items, total, sort=[{"property": "id", "order": "asc"}])
 
     @extend_schema(operation_id="createAdminSecurityCriterion", request=CriterionInput,
-                   responses={201: doc.SecurityCriterionOut})
+                   responses={201: doc.SecurityCriterionOut},
+                   extensions=body_rules(required=["name", "securityCriteriaResource", "constraintType"]))
     def post(self, request):
         data = validated(CriterionInput, request.data)
         criterion = services.criterion_create(

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 
 from accessadmin import limits
+from accessadmin.api.schema import body_rules
 from accessadmin.models import Org
 
 SUMMARIES = {
@@ -32,11 +33,17 @@ SUMMARIES = {
 }
 
 
-def operation(op: str, *, request=None, response=None, status: int = 200, parameters=()):
-    """extend_schema for a till API operation: its id, summary, body, success answer and parameters."""
+def operation(op: str, *, request=None, response=None, status: int = 200, parameters=(), rules=None):
+    """extend_schema for a till API operation: its id, summary, body (and `rules` it must also meet, see
+    accessadmin.api.schema.body_rules), success answer and parameters."""
     return extend_schema(operation_id=op, summary=SUMMARIES[op], description=f"{SUMMARIES[op]}.", request=request,
                          responses={status: OpenApiResponse(response, description=SUMMARIES[op])},
-                         parameters=list(parameters), tags=["till API"])
+                         parameters=list(parameters), tags=["till API"],
+                         extensions=body_rules(**rules) if rules else None)
+
+
+# A new customer needs a mobile number or an email address (an update may change any field).
+MOBILE_OR_EMAIL = {"anyOf": [{"required": ["mobile"]}, {"required": ["email"]}]}
 
 
 CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": limits.BIGINT_MAX},

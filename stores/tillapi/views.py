@@ -47,7 +47,7 @@ class CustomersView(OrgTillApiView):
         return Response({"customers": [customers.payload(p) for p in found]})
 
     @doc.operation("till_customers_register", request=inputs.CustomerInput, response=doc.TillCustomer,
-                   status=201)
+                   status=201, rules=doc.MOBILE_OR_EMAIL)
     def post(self, request):
         profile = customers.register(org=self.org, data=self.body(inputs.CustomerInput))
         return Response(customers.payload(profile), status=status.HTTP_201_CREATED)

@@ -109,7 +109,8 @@ class HostKeyOutput(serializers.Serializer):
 class TestOutput(serializers.Serializer):
     ok = serializers.BooleanField()
     code = serializers.ChoiceField(allow_null=True, choices=[
-        "auth_failed", "host_key_mismatch", "unreachable", "timeout", "path_missing", "permission_denied"])
+        "auth_failed", "host_key_mismatch", "unreachable", "timeout", "path_missing", "permission_denied",
+        "host_not_allowed", "connection_lost"])
     message = serializers.CharField()
 
 

@@ -10,7 +10,7 @@ import re
 
 from django.db import IntegrityError, transaction
 
-from accessadmin import audit
+from accessadmin import audit, limits
 from accessadmin.errors import Conflict, Forbidden, InvalidInput
 from accessadmin.models import Org, Role
 from accessadmin.services import ID_RE
@@ -63,7 +63,8 @@ def _apply_asset_fields(asset, *, display_name, description, active, currency) -
     if display_name is not None:
         asset.display_name = _text(display_name, "displayName", required=True, max_length=200, code="invalid")
     if description is not None:
-        asset.description = _text(description, "description", required=False, max_length=5000, code="invalid")
+        asset.description = _text(description, "description", required=False,
+                                  max_length=limits.DESCRIPTION_MAX_LENGTH, code="invalid")
     if active is not None:
         asset.active = bool(active)
     if currency is not None:
@@ -253,7 +254,8 @@ def criterion_create(*, actor, org: Org, name: str, resource: str, constraint_ty
     """
     _require_criteria_admin(actor)
     name = _text(name, "name", required=True, max_length=200, code=INVALID)
-    description = _text(description, "description", required=False, max_length=5000, code=INVALID)
+    description = _text(description, "description", required=False, max_length=limits.DESCRIPTION_MAX_LENGTH,
+                        code=INVALID)
     resource = _check_resource(resource)
     _check_actions(actions)
     constraint_type = _check_constraint_type(constraint_type)
@@ -297,7 +299,8 @@ def criterion_update(*, actor, criterion: SecurityCriterion, name: str | None = 
         _check_unique_name(criterion.org, name, exclude_pk=criterion.pk)
         criterion.name = name
     if description is not None:
-        criterion.description = _text(description, "description", required=False, max_length=5000, code=INVALID)
+        criterion.description = _text(description, "description", required=False,
+                                      max_length=limits.DESCRIPTION_MAX_LENGTH, code=INVALID)
     cleaned = None
     if constraints is not None:
         cleaned = _check_constraints(Resource(criterion.resource), criterion.constraint_type, constraints)

@@ -3,8 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import policies
+from .. import limits, policies
 from ..identity import access_right_codes
+from .fields import Input
 
 
 @extend_schema_field({"oneOf": [{"type": "string"},
@@ -30,7 +31,7 @@ class LoginInput(serializers.Serializer):
     password = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
 
 
-class UserCreateInput(serializers.Serializer):
+class UserCreateInput(Input):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(trim_whitespace=False, write_only=True)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -39,7 +40,7 @@ class UserCreateInput(serializers.Serializer):
     roles = serializers.ListField(child=RefField(), required=False, default=list)
 
 
-class UserUpdateInput(serializers.Serializer):
+class UserUpdateInput(Input):
     password = serializers.CharField(trim_whitespace=False, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
@@ -48,19 +49,21 @@ class UserUpdateInput(serializers.Serializer):
     roles = serializers.ListField(child=RefField(), required=False)
 
 
-class RoleInput(serializers.Serializer):
+class RoleInput(Input):
     id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     accessRights = serializers.ListField(child=RefField(), required=False)
     securityCriteria = serializers.ListField(child=RefField(), required=False)
 
 
-class AccessRightInput(serializers.Serializer):
+class AccessRightInput(Input):
+    echoed_fields = frozenset({"repositoryId", "builtIn"})
+
     id = serializers.CharField(required=False, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     type = serializers.ChoiceField(choices=["generic", "privilege"], required=False, default="generic")
 
 

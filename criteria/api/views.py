@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.exceptions import render_error
+from accessadmin.api.fields import UNKNOWN_FIELD
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
 from accessadmin.api.schema import OFFSET_LIMIT, body_rules
@@ -38,7 +39,7 @@ class CommerceErrorsMixin:
     """Input the serializers reject (or unparsable JSON) answers the platform's 22064."""
 
     def render_app_error(self, request, err):
-        if err.code in ("invalid", "parse_error"):
+        if err.code in ("invalid", "parse_error", UNKNOWN_FIELD):
             err.code = services.INVALID
         return render_error(request, err, style="ccadmin")
 
@@ -122,9 +123,9 @@ class AssetExplainView(OrgScopedMixin, APIView):
         return Response(explain_payload(subject, decision, entries, exists=exists))
 
 
-LIST_PARAMS = [*OFFSET_LIMIT, OpenApiParameter("q", OpenApiTypes.STR, description="Matches id or name.")]
 # A create names the new item's id (as id or repositoryId) and its displayName; an update may leave both out.
 ASSET_CREATE = body_rules(required=["displayName"], anyOf=[{"required": ["id"]}, {"required": ["repositoryId"]}])
+LIST_PARAMS = [*OFFSET_LIMIT, OpenApiParameter("q", OpenApiTypes.STR, description="Matches id or name.")]
 
 _explain_params = [
     OpenApiParameter("user", OpenApiTypes.STR, description="Username (default: yourself)."),

@@ -113,8 +113,9 @@ class GroupDiffView(GroupAPIView):
     @extend_schema(operation_id="access_groups_diff", request=GroupInput, responses=doc.GroupDiff)
     def post(self, request, pk):
         group = self.group(pk)
+        data = validated(GroupInput, request.data)
         resources = selectors.resource_list()
-        after = cellsmod.parse(request.data.get("permissions", []), (r.key for r in resources))
+        after = cellsmod.parse(data.get("permissions", []), (r.key for r in resources))
         before = cellsmod.of_group(group, resources)
         return Response({**cellsmod.diff(before, after), "warnings": services.cell_warnings(after)})
 

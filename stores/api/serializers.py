@@ -1,20 +1,24 @@
 from rest_framework import serializers
 
+from accessadmin import limits
+from accessadmin.api.fields import Input
 
-class StoreCreateInput(serializers.Serializer):
+
+class StoreCreateInput(Input):
     code = serializers.CharField(max_length=50)
     name = serializers.CharField(max_length=200)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    access_group = serializers.IntegerField(required=False, allow_null=True, default=None)
+    access_group = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                            max_value=limits.BIGINT_MAX)
 
 
-class StoreUpdateInput(serializers.Serializer):
+class StoreUpdateInput(Input):
     name = serializers.CharField(max_length=200, required=False)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    access_group = serializers.IntegerField(required=False, allow_null=True)
+    access_group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=limits.BIGINT_MAX)
 
 
-class ManagerInput(serializers.Serializer):
+class ManagerInput(Input):
     user = serializers.CharField(max_length=150)
 
 

@@ -7,7 +7,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accessadmin import limits
 from accessadmin.api.base import OrgScopedMixin, validated
+from accessadmin.api.fields import Input
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from accessadmin.api.schema import PAGE_NUMBER
@@ -26,24 +28,25 @@ CanChangeEnforcement = allow(policies.can_change_enforcement, "You may not chang
 CanViewUsage = allow(policies.can_view_usage, "You may not view the usage log.")
 
 
-class TillCreateInput(serializers.Serializer):
+class TillCreateInput(Input):
     code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ApiClientInput(serializers.Serializer):
+class ApiClientInput(Input):
     name = serializers.CharField(max_length=100)
-    access_group = serializers.IntegerField()
+    access_group = serializers.IntegerField(min_value=1, max_value=limits.BIGINT_MAX)
 
 
-class OrgSettingsInput(serializers.Serializer):
+class OrgSettingsInput(Input):
     basic_auth_enabled = serializers.BooleanField(required=False)
     enforcement_mode = serializers.CharField(required=False)
 
 
-class SuggestionInput(serializers.Serializer):
+class SuggestionInput(Input):
     name = serializers.CharField(max_length=100)
     days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=limits.DESCRIPTION_MAX_LENGTH)
     allocate = serializers.BooleanField(required=False, default=False)
 
 

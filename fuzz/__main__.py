@@ -2,7 +2,7 @@
 
 Makes a fresh SQLite database in a temporary folder, migrates it, loads the demo data, serves the
 project in production mode (DJANGO_DEBUG=0, gunicorn, one worker) on a free loopback port and runs
-`schemathesis run` once per surface, each with its own credentials:
+`schemathesis run` four times, each with its own credentials:
 
 1. till       /v2/ as a demo till (HTTP Basic) whose store is on the Admin group (every operation
               allowed), before anything could switch Basic auth off or rotate the till's secret;
@@ -46,17 +46,19 @@ CLIENT, CLIENT_SECRET = "Demo ERP", "demo-client-secret-2026"
 
 
 @dataclass
-class Surface:
+class Run:
+    """One `schemathesis run`: the operations whose paths match `include` (and not `exclude`)."""
+
     name: str
     include: list[str]
     exclude: list[str] = field(default_factory=list)
 
 
-SURFACES = [
-    Surface("till", include=["^/v2/"]),
-    Surface("till-oauth", include=["^/v2/"]),
-    Surface("admin", include=["^/(api|ccadmin)/v1/"], exclude=["^/ccadmin/v1/log(in|out)"]),
-    Surface("session", include=["^/ccadmin/v1/log(in|out)"]),
+RUNS = [
+    Run("till", include=["^/v2/"]),
+    Run("till-oauth", include=["^/v2/"]),
+    Run("admin", include=["^/(api|ccadmin)/v1/"], exclude=["^/ccadmin/v1/log(in|out)"]),
+    Run("session", include=["^/ccadmin/v1/log(in|out)"]),
 ]
 
 
@@ -225,20 +227,20 @@ def write_config(path: Path, values: dict[str, list]) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def schemathesis(server: Server, surface: Surface, header: str, args, env: dict) -> int:
+def schemathesis(server: Server, run: Run, header: str, args, env: dict) -> int:
     cmd = [str(BIN / "schemathesis"), "--config-file", str(server.workdir / "schemathesis.toml"), "run",
            str(server.workdir / "openapi.json"), "--url", server.base, "--workers", "1",
            "--checks", CHECKS, "--continue-on-failure", "--max-examples", str(args.max_examples),
            "--header", header, "--no-color", "--suppress-health-check", "filter_too_much,too_slow",
            "--generation-database", "none", "--report", "junit",
-           "--report-junit-path", str(server.workdir / f"{surface.name}.junit.xml")]
-    for pattern in surface.include:
+           "--report-junit-path", str(server.workdir / f"{run.name}.junit.xml")]
+    for pattern in run.include:
         cmd += ["--include-path-regex", pattern]
-    for pattern in surface.exclude:
+    for pattern in run.exclude:
         cmd += ["--exclude-path-regex", pattern]
     if args.seed is not None:
         cmd += ["--seed", str(args.seed)]
-    print(f"\n===== fuzz: {surface.name} ({', '.join(surface.include)})", flush=True)
+    print(f"\n===== fuzz: {run.name} ({', '.join(run.include)})", flush=True)
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 
 
@@ -249,7 +251,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", default="", help="comma-separated runs: till, till-oauth, admin, session")
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args(argv)
-    wanted = set(filter(None, args.only.split(","))) or {s.name for s in SURFACES}
+    wanted = set(filter(None, args.only.split(","))) or {r.name for r in RUNS}
 
     # On tmpfs where there is one: SQLite's commits then cost no disk flush, and the run is mostly commits.
     shm = Path("/dev/shm")
@@ -275,9 +277,9 @@ def main(argv: list[str]) -> int:
                    "till-oauth": f"Authorization: Bearer {client_token(server, admin_token)}",
                    "admin": f"Authorization: Bearer {admin_token}",
                    "session": f"Authorization: Bearer {session_token}"}
-        for surface in SURFACES:
-            if surface.name in wanted and schemathesis(server, surface, headers[surface.name], args, env) != 0:
-                failed.append(surface.name)
+        for run in RUNS:
+            if run.name in wanted and schemathesis(server, run, headers[run.name], args, env) != 0:
+                failed.append(run.name)
     finally:
         server.stop()
         if args.keep or failed:

@@ -71,6 +71,29 @@ def _builtin_rows(request):
     ensure_builtins()
 
 
+API_PREFIXES = ("/v2/", "/api/v1/", "/ccadmin/v1/", "/oauth/", "/authz/")
+
+
+@pytest.fixture(autouse=True)
+def _api_errors_are_json(monkeypatch):
+    """Fails the test when the test client gets an error (status >= 400) under an API prefix whose body is
+    not JSON: the proof, over the whole suite, that no API error is an HTML page."""
+    from django.test.client import ClientHandler
+
+    handle = ClientHandler.__call__
+
+    def checked(self, environ):
+        response = handle(self, environ)
+        path = environ.get("PATH_INFO", "")
+        media_type = response.get("Content-Type", "").split(";")[0].strip()
+        if path.startswith(API_PREFIXES) and response.status_code >= 400 and media_type != "application/json":
+            pytest.fail(f"{environ['REQUEST_METHOD']} {path} answered {response.status_code} with "
+                        f"{media_type or 'no content type'}, not JSON")
+        return response
+
+    monkeypatch.setattr(ClientHandler, "__call__", checked)
+
+
 @pytest.fixture
 def redis_cache(settings):
     """Points the default cache at the Redis on 127.0.0.1:6379, as in production, under a key prefix of

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
 from .models import AccessRight, AuditEvent, Org, Role, User
+from .policies import is_platform_staff
 
 
 @admin.register(Org)
@@ -18,6 +19,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("org",)
     fieldsets = BaseUserAdmin.fieldsets + (("Organization", {"fields": ("org", "roles")}),)
     filter_horizontal = ("roles", "groups", "user_permissions")
+
+    # Adding a user here makes an org-less (platform) user, and the username may be changed here: both are
+    # for platform staff, the only ones whose names are not bound to an org's namespace.
+    def has_add_permission(self, request):
+        return is_platform_staff(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_staff(request.user) and super().has_change_permission(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -17,3 +17,15 @@ JSON_MAX_DEPTH = 32
 # Paging numbers (offset, limit, page, page_size) above this are refused with
 # 400 `invalid_paging`; it fits a 32-bit signed integer on every backend.
 PAGING_MAX_NUMBER = 2**31 - 1
+
+# Numbers must fit the columns they are stored in on every backend; PostgreSQL's
+# are the narrowest. Whole numbers beyond BIGINT_MAX are refused by every API
+# input (no column holds them); fields stored in an `integer` column declare
+# INTEGER_MAX as their maximum.
+INTEGER_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField: PostgreSQL `integer`
+BIGINT_MAX = 2**63 - 1  # ids (BigAutoField) and BigIntegerField: `bigint`
+
+# Free text stored without a column length (descriptions in TextFields) is
+# refused beyond this many characters. Text with a column length is refused
+# beyond the model field's max_length, read from the model, never copied.
+DESCRIPTION_MAX_LENGTH = 5000

@@ -42,3 +42,22 @@ def can_view_audit(user) -> bool:
 def can_edit_access_right(user, access_right) -> bool:
     """Built-in privileges are the platform's: no brand edits them."""
     return can_manage_identity(user) and not access_right.is_builtin
+
+
+def may_use_name(actor, org, name: str) -> bool:
+    """Returns True when `actor` may give `name` to a new till or user of `org`.
+
+    Till codes and usernames are global (they are login names), so each org has a namespace:
+    `<org code>-…`, less the namespaces of orgs whose codes extend its own (`acme-eu-…` is acme-eu's,
+    not acme's). Platform staff may use any name; everybody else (brand users, the till API, seeding)
+    only names of the org's namespace, whether or not the name is taken elsewhere.
+    """
+    if is_platform_staff(actor):
+        return True
+    name = (name or "").lower()
+    if not name.startswith(f"{org.code}-"):
+        return False
+    from .models import Org  # policies otherwise never touch models; this is the one rule about org codes
+
+    longer = Org.objects.filter(code__startswith=f"{org.code}-").values_list("code", flat=True)
+    return not any(name.startswith(f"{code}-") for code in longer)

@@ -20,7 +20,7 @@ from . import audit
 from .errors import Conflict, Forbidden, InvalidInput
 from .identity import forget
 from .models import AccessRight, ApiToken, Org, Role, User
-from .policies import can_edit_access_right, can_manage_identity
+from .policies import can_edit_access_right, can_manage_identity, may_use_name
 from .privileges import BUILTIN_ROLES, PRIVILEGE_DESCRIPTIONS, PRIVILEGE_NAMES, Privilege
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -44,6 +44,16 @@ def _check_name(value: str) -> str:
         raise InvalidInput("Name is too long (200 characters at most).", code="name_too_long",
                            fields={"name": ["At most 200 characters."]})
     return value
+
+
+def check_namespace(*, actor, org: Org, name: str, field: str) -> None:
+    """Raises InvalidInput (400 outside_namespace) unless `actor` may give `name` to a new till or user
+    of `org` (policies.may_use_name). Callers check this before looking for a duplicate, so the answer
+    outside the namespace is the same whether the name is taken or free: no enumeration of other orgs'
+    names."""
+    if not may_use_name(actor, org, name):
+        raise InvalidInput(f"Names in this organization start with {org.code}-.", code="outside_namespace",
+                           fields={field: [f"Must start with {org.code}-."]})
 
 
 def _require_identity_admin(actor) -> None:
@@ -230,6 +240,7 @@ def user_create(*, actor, org: Org, username: str, password: str, email: str = "
     if not re.match(r"^[\w.@+-]{1,150}$", username):
         raise InvalidInput("Username must be 1–150 letters, digits or @.+-_ characters.", code="invalid_username",
                            fields={"username": ["Invalid username."]})
+    check_namespace(actor=actor, org=org, name=username, field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict("This username is taken.", code="duplicate_username",
                        fields={"username": ["This username is taken."]})

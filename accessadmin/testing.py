@@ -2,7 +2,10 @@
 app is a fixture of the root conftest.py."""
 
 import itertools
+import socket
+from contextlib import contextmanager
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -65,3 +68,30 @@ def assert_other_org_404(client, url: str, method: str = "get", data=None, **kwa
     call = getattr(client, method)
     response = call(url, data, **kwargs) if data is not None else call(url, **kwargs)
     assert response.status_code == 404, f"{method.upper()} {url} → {response.status_code}, expected 404"
+
+
+def closed_port() -> int:
+    """Returns a TCP port of 127.0.0.1 that nothing listens on (it was just bound and released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def database_unreachable():
+    """Within it, the next query of this thread has to connect and cannot: PostgreSQL is sought at a closed
+    port of 127.0.0.1, SQLite at a file that cannot be opened. The test's own connection is put aside
+    untouched (with its transaction state) and comes back afterwards."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    saved = dict(connection.__dict__)
+    if connection.vendor == "postgresql":
+        unreachable = {"HOST": "127.0.0.1", "PORT": str(closed_port())}
+    else:
+        unreachable = {"NAME": "/nonexistent-accessadmin-dir/db.sqlite3"}
+    connection.connection = None
+    connection.settings_dict = {**connection.settings_dict, **unreachable}
+    try:
+        yield
+    finally:
+        connection.__dict__.clear()
+        connection.__dict__.update(saved)

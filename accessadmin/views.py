@@ -5,11 +5,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import policies, registry, selectors, services
+from . import health, policies, registry, selectors, services
 from .errors import AppError
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
 from .models import Org
@@ -23,8 +24,19 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@never_cache
 def healthz(request):
+    """Returns 200 "ok" while the process answers requests; it asks nothing of the database or the cache."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Returns 200 `{"database": "ok", "cache": "ok"}` when both answer, else 503 naming the one that failed."""
+    report = {"database": "ok" if health.database_reachable() else "unavailable",
+              "cache": "ok" if health.cache_reachable() else "unavailable"}
+    ready = all(value == "ok" for value in report.values())
+    return JsonResponse(report, status=200 if ready else 503)
 
 
 @page_view()

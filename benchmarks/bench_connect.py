@@ -241,6 +241,8 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+        subprocess.run(["gpgconf", "--homedir", str(work / "gnupg"), "--kill", "gpg-agent"],
+                       capture_output=True, check=False)
         shutil.rmtree(work, ignore_errors=True)
 
 

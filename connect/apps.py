@@ -32,3 +32,14 @@ class ConnectConfig(AppConfig):
             registry.NavLink(section, "PGP keys", "connect:key-list", can_use_connect, order=30),
         )
         registry.register_audit_type("connect.dataflowrun", "Dataflow run")
+        registry.register_demo(ConnectConfig._seed_demo, order=60, notes=(
+            "Connect+: acme's dataflow \"Exports to partner\" (Run now as acme-admin) moves "
+            "var/sftp-demo/exports/out/ to var/sftp-demo/partner/inbox/, encrypted to "
+            "connect/demo_keys/partner-demo-public.asc",
+        ))
+
+    @staticmethod
+    def _seed_demo(*, orgs):
+        from . import demo
+
+        demo.seed(orgs=orgs)

@@ -129,7 +129,7 @@ def inspect_key(armored: str, passphrase: str = "") -> KeyInfo:
 class _BlockingReader:
     """A file-like object for python-gnupg's copy thread, fed from asyncio through a bounded queue."""
 
-    def __init__(self, depth: int = 4):
+    def __init__(self, depth: int = 2):
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._buffer = b""
         self._eof = False
@@ -171,7 +171,7 @@ async def _run_gpg(chunks: AsyncIterator[bytes], call, *, ok_check) -> AsyncIter
     (setting `on_data` only for it: key imports produce output too) and
     `ok_check(result)` raises PgpError when it failed (after all output was read)."""
     loop = asyncio.get_running_loop()
-    out: asyncio.Queue = asyncio.Queue(maxsize=4)
+    out: asyncio.Queue = asyncio.Queue(maxsize=2)
     stop = threading.Event()
     reader = _BlockingReader()
 

@@ -13,6 +13,7 @@ import asyncssh
 from asgiref.sync import async_to_sync
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accessadmin import audit, crypto
 from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
@@ -26,6 +27,8 @@ HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{
 CRON_ALIASES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
                 "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
 SECRET_FIELDS = ("password", "private_key", "passphrase")
+# Local variables that hold secrets: Django's error reports show them as "********************".
+SECRET_LOCALS = (*SECRET_FIELDS, "armored", "changes", "values", "current", "new", "info")
 
 
 def _require(actor) -> None:
@@ -74,6 +77,7 @@ def host_key_fingerprint(text: str) -> str | None:
         return None
 
 
+@sensitive_variables(*SECRET_LOCALS)
 def _check_private_key(private_key: str, passphrase: str) -> None:
     try:
         asyncssh.import_private_key(private_key, passphrase or None)
@@ -133,6 +137,7 @@ def _save_new(obj) -> None:
         raise _duplicate() from None
 
 
+@sensitive_variables(*SECRET_LOCALS)
 @transaction.atomic
 def connection_create(*, actor, org: Org, name: str, host: str, port: int = 22, username: str,
                       password: str | None = None, private_key: str | None = None, passphrase: str | None = None,
@@ -169,6 +174,7 @@ def connection_update(*, actor, org: Org, connection: SftpConnection, changes: d
     return connection
 
 
+@sensitive_variables(*SECRET_LOCALS)
 def _apply_connection(connection: SftpConnection, changes: dict) -> list[str]:
     """Checks `changes` and sets them on `connection` (unsaved); returns the names of the secrets set or removed."""
     if "name" in changes:
@@ -226,6 +232,7 @@ def connection_pin_host_key(*, actor, org: Org, connection: SftpConnection, host
     return connection_update(actor=actor, org=org, connection=connection, changes={"host_key": host_key})
 
 
+@sensitive_variables(*SECRET_LOCALS)
 def endpoint_of(connection: SftpConnection) -> sftp.Endpoint:
     """Returns the login of `connection` with its secrets decrypted (kept out of repr())."""
     return sftp.Endpoint(host=connection.host, port=connection.port, username=connection.username,
@@ -282,6 +289,7 @@ def connection_test(*, connection: SftpConnection) -> dict:
 
 # --- PGP keys ------------------------------------------------------------------------------------------------
 
+@sensitive_variables(*SECRET_LOCALS)
 @transaction.atomic
 def key_create(*, actor, org: Org, name: str, armored: str, passphrase: str | None = None) -> PgpKey:
     """Returns the new key. A private key (a key pair) is kept encrypted, with its passphrase, after the

@@ -4,6 +4,7 @@ with live progress (htmx polls a fragment while a run is queued or running)."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accessadmin.errors import AppError, NotFound
@@ -13,6 +14,9 @@ from . import flow_templates as ft
 from . import schedule, selectors, services_admin
 from .forms import ConnectionForm, DataflowForm, KeyForm, apply_error
 from .policies import can_use_connect
+
+# Kept out of error reports (Django's exception reporter shows POST data and local variables otherwise).
+SECRET_FIELDS = ("password", "private_key", "passphrase")
 
 # Each stable error code of a connection, run or file, in words.
 ERROR_WORDS = {
@@ -132,11 +136,13 @@ def _connection_form_page(request, *, connection=None):
         "title": f"Edit {connection.name}" if connection else "New SFTP connection"})
 
 
+@sensitive_post_parameters(*SECRET_FIELDS)
 @page_view(can_use_connect)
 def connection_create(request):
     return _connection_form_page(request)
 
 
+@sensitive_post_parameters(*SECRET_FIELDS)
 @page_view(can_use_connect)
 def connection_edit(request, pk):
     return _connection_form_page(request, connection=_connection(request, pk))
@@ -216,6 +222,7 @@ def key_list(request):
     return render(request, "connect/key_list.html", context)
 
 
+@sensitive_post_parameters("armored", "passphrase")
 @page_view(can_use_connect)
 def key_create(request):
     form = KeyForm(request.POST or None, request.FILES or None)

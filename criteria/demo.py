@@ -19,12 +19,13 @@ PRICE_GROUPS = [
     ("DefaultPriceGroup", "Default prices", "USD"),
     ("SalePriceGroup", "Sale prices", "USD"),
 ]
-# The two examples of the commerce platform's documentation.
+# The two examples of the commerce platform's documentation, under ids of their own: the documented requests
+# (which use the document's ids) still create theirs on the demo data, beside these of the same name.
 CRITERIA = [
-    dict(code="securityCriterionHomeGoodsCatalog", name="Security Criterion for HomeGoodsCatalog",
+    dict(code="homeGoodsCatalogGrant", name="Security Criterion for HomeGoodsCatalog",
          description="Grants access to catalog assets of the HomeGoodsCatalog", resource=Resource.CATALOG.value,
          constraint_type="grant", constraints=[{"values": ["HomeGoodsCatalog"]}]),
-    dict(code="securityCriterionHomeGoodsPriceGroup", name="Security Criterion for HomeGoodsPriceGroup",
+    dict(code="homeGoodsPriceGroupGrant", name="Security Criterion for HomeGoodsPriceGroup",
          description="Grants access to HomeGoodsPriceGroup", resource=Resource.PRICE_GROUP.value,
          constraint_type="grant", constraints=[{"values": ["HomeGoodsPriceGroup"]}]),
 ]
@@ -52,7 +53,7 @@ def seed(*, orgs: dict[str, Org]) -> None:
     if role is None:
         role = core_services.role_create(actor=admin, org=acme, code=ROLE_CODE, name="Home goods catalog editor",
                                          description="May change only HomeGoodsCatalog (a security criterion).")
-        services.role_set_criteria(actor=admin, role=role, criteria=["securityCriterionHomeGoodsCatalog"])
+        services.role_set_criteria(actor=admin, role=role, criteria=[CRITERIA[0]["code"]])
     catalog_user = User.objects.filter(username="acme-catalog", org=acme).first()
     if catalog_user is not None:
         catalog_user.roles.add(role)

@@ -1,7 +1,6 @@
 """Catalogs, price groups and the security criteria that limit who may change them."""
 
 from django.db import models
-from django.db.models.functions import Lower
 
 from accessadmin.models import Org, Role
 
@@ -65,10 +64,8 @@ class SecurityCriterion(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name_plural = "security criteria"
-        constraints = [
-            models.UniqueConstraint(fields=["org", "code"], name="criterion_code_unique_per_org"),
-            models.UniqueConstraint("org", Lower("name"), name="criterion_name_unique_per_org_ci"),
-        ]
+        # The id is the key; names are labels and may repeat (the platform's documented requests rely on it).
+        constraints = [models.UniqueConstraint(fields=["org", "code"], name="criterion_code_unique_per_org")]
 
     def __str__(self):
         return self.name

@@ -10,7 +10,7 @@ import re
 
 from django.db import IntegrityError, transaction
 
-from accessadmin import audit
+from accessadmin import audit, limits
 from accessadmin.errors import Conflict, Forbidden, InvalidInput
 from accessadmin.models import Org, Role
 from accessadmin.services import ID_RE
@@ -63,7 +63,8 @@ def _apply_asset_fields(asset, *, display_name, description, active, currency) -
     if display_name is not None:
         asset.display_name = _text(display_name, "displayName", required=True, max_length=200, code="invalid")
     if description is not None:
-        asset.description = _text(description, "description", required=False, max_length=5000, code="invalid")
+        asset.description = _text(description, "description", required=False,
+                                  max_length=limits.DESCRIPTION_MAX_LENGTH, code="invalid")
     if active is not None:
         asset.active = bool(active)
     if currency is not None:
@@ -190,8 +191,11 @@ def _check_constraints(resource: Resource, constraint_type: str, constraints) ->
             raise _invalid("constraints.values must be a list of asset ids.", "constraints")
         cleaned.append({"id": c.get("id") or None, "config": config,
                         "values": list(dict.fromkeys(v.strip() for v in values))})
-    if constraint_type != SecurityCriterion.ConstraintType.GRANT_NONE and \
-            not any(c["values"] for c in cleaned):
+    if constraint_type == SecurityCriterion.ConstraintType.GRANT_NONE:
+        if any(c["values"] for c in cleaned):
+            raise _invalid(f"A grantNone criterion refuses every {RESOURCES[resource].singular}: it takes no "
+                           "constraints.values.", "constraints")
+    elif not any(c["values"] for c in cleaned):
         raise _invalid(f"A {constraint_type} criterion must name at least one "
                        f"{RESOURCES[resource].singular} in constraints.values.", "constraints")
     return cleaned
@@ -213,15 +217,6 @@ def _derive_code(org: Org, name: str) -> str:
     while SecurityCriterion.objects.filter(org=org, code=code).exists():
         code, n = f"{base}{n}", n + 1
     return code
-
-
-def _check_unique_name(org: Org, name: str, exclude_pk=None) -> None:
-    qs = SecurityCriterion.objects.filter(org=org, name__iexact=name)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    if qs.exists():
-        raise Conflict(f"A security criterion named {name!r} exists.", code="duplicate_name",
-                       fields={"name": ["This name is taken."]})
 
 
 def _write_constraints(criterion: SecurityCriterion, constraints: list[dict]) -> None:
@@ -246,14 +241,15 @@ def _write_constraints(criterion: SecurityCriterion, constraints: list[dict]) ->
 def criterion_create(*, actor, org: Org, name: str, resource: str, constraint_type: str,
                      constraints: list[dict] | None = None, code: str | None = None, description: str = "",
                      actions: list[str] | None = None, roles: list[str] | None = None) -> SecurityCriterion:
-    """Returns a new security criterion of `org`.
+    """Returns a new security criterion of `org`. Its id is the key; its name is a label that others may share.
 
     `constraints` are dicts with `values` (asset ids) and optionally `config` (the resource's
     constraint configuration id); `roles` are role ids to give it to.
     """
     _require_criteria_admin(actor)
     name = _text(name, "name", required=True, max_length=200, code=INVALID)
-    description = _text(description, "description", required=False, max_length=5000, code=INVALID)
+    description = _text(description, "description", required=False, max_length=limits.DESCRIPTION_MAX_LENGTH,
+                        code=INVALID)
     resource = _check_resource(resource)
     _check_actions(actions)
     constraint_type = _check_constraint_type(constraint_type)
@@ -263,7 +259,6 @@ def criterion_create(*, actor, org: Org, name: str, resource: str, constraint_ty
     if SecurityCriterion.objects.filter(org=org, code=code).exists():
         raise Conflict(f"A security criterion with id {code!r} exists.", code="duplicate_id",
                        fields={"id": ["This id is taken."]})
-    _check_unique_name(org, name)
     criterion = SecurityCriterion.objects.create(org=org, code=code, name=name, description=description,
                                                  resource=resource.value, constraint_type=constraint_type)
     _write_constraints(criterion, cleaned)
@@ -293,11 +288,10 @@ def criterion_update(*, actor, criterion: SecurityCriterion, name: str | None = 
         raise _invalid("constraintType cannot be changed; create another criterion.", "constraintType")
     _check_actions(actions)
     if name is not None:
-        name = _text(name, "name", required=True, max_length=200, code=INVALID)
-        _check_unique_name(criterion.org, name, exclude_pk=criterion.pk)
-        criterion.name = name
+        criterion.name = _text(name, "name", required=True, max_length=200, code=INVALID)
     if description is not None:
-        criterion.description = _text(description, "description", required=False, max_length=5000, code=INVALID)
+        criterion.description = _text(description, "description", required=False,
+                                      max_length=limits.DESCRIPTION_MAX_LENGTH, code=INVALID)
     cleaned = None
     if constraints is not None:
         cleaned = _check_constraints(Resource(criterion.resource), criterion.constraint_type, constraints)

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from accessadmin import limits
 from accessadmin.errors import InvalidInput, NotFound
 from accessadmin.models import Org
 from shopperdata import selectors as shopper_selectors
@@ -30,12 +31,17 @@ def event_definition_list(*, org: Org):
 def customer_id_of(*, org: Org, customer_id) -> int:
     """Returns `customer_id` as an int once it names a customer of `org`; InvalidInput or NotFound otherwise.
 
-    Customers are the org's shopper profiles (shopperdata)."""
-    try:
+    `customer_id` is a whole number (a JSON integer; never true, 1.9 or "12") or a URL path's digits.
+    Customers are the org's shopper profiles (shopperdata).
+    """
+    if isinstance(customer_id, str) and customer_id.isascii() and customer_id.isdigit():
         customer_id = int(customer_id)
-    except (TypeError, ValueError):
-        raise InvalidInput("customer_id must be a number.", code="invalid_customer",
-                           fields={"customer_id": ["A number."]}) from None
+        if customer_id > limits.BIGINT_MAX:
+            raise NotFound("No such customer.", code="customer_not_found")  # no id is that large
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int) \
+            or not 1 <= customer_id <= limits.BIGINT_MAX:
+        raise InvalidInput("customer_id must be a whole number.", code="invalid_customer",
+                           fields={"customer_id": [f"A whole number from 1 to {limits.BIGINT_MAX}."]})
     try:
         shopper_selectors.profile_get(org=org, pk=customer_id)
     except Http404:

@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accessadmin import limits
 from accessadmin.errors import AppError, Conflict, InvalidInput, NotFound
 from accessadmin.models import Org
 
@@ -18,11 +19,28 @@ from .models import BehavioralEvent, BehavioralEventDefinition, PointsAccount, P
 
 POINTS_PER_UNIT = 1  # one point per whole currency unit spent
 
+# Points, balances and a transaction's points are integer columns: no number of points, and no balance, may pass
+# POINTS_MAX. An amount stops where the points it earns would pass it, and within the column's digits.
+POINTS_MAX = limits.INTEGER_MAX
+_amount = Transaction._meta.get_field("amount")
+AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES = _amount.max_digits, _amount.decimal_places
+AMOUNT_MIN = Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES)  # 0.01
+AMOUNT_MAX = min(Decimal(10) ** (AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES) - AMOUNT_MIN,
+                 Decimal(POINTS_MAX // POINTS_PER_UNIT))
+BILL_NUMBER_MAX_LENGTH = Transaction._meta.get_field("bill_number").max_length
+EVENT_NAME_MAX_LENGTH = BehavioralEventDefinition._meta.get_field("name").max_length
+
 
 class InsufficientPoints(AppError):
     status = 409
     code = "insufficient_points"
     message = "Not enough points."
+
+
+class BalanceLimit(AppError):
+    status = 409
+    code = "points_balance_limit"
+    message = "The balance cannot hold that many points."
 
 
 def _who(caller) -> dict:
@@ -41,8 +59,16 @@ def _account(org: Org, customer_id: int) -> PointsAccount:
 
 
 def _credit(org: Org, customer_id: int, points: int, kind: str, caller, txn=None) -> int:
+    """Returns the balance after adding `points`; BalanceLimit when it would pass POINTS_MAX.
+
+    The check and the credit are one UPDATE ... WHERE balance <= POINTS_MAX - points, like a redemption.
+    """
     account = _account(org, customer_id)
-    PointsAccount.objects.filter(pk=account.pk).update(balance=F("balance") + points)
+    if not PointsAccount.objects.filter(pk=account.pk, balance__lte=POINTS_MAX - points) \
+            .update(balance=F("balance") + points):
+        balance = PointsAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+        raise BalanceLimit(f"Cannot add {points} points: the balance is {balance} and holds at most {POINTS_MAX}.",
+                           extra={"balance": balance})
     balance = PointsAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
     PointsEntry.objects.create(org=org, customer_id=customer_id, kind=kind, points=points, balance_after=balance,
                                transaction=txn, **_who(caller))
@@ -50,22 +76,33 @@ def _credit(org: Org, customer_id: int, points: int, kind: str, caller, txn=None
 
 
 def _positive(points) -> int:
-    if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-        raise InvalidInput("points must be a positive whole number.", code="invalid_points",
-                           fields={"points": ["A positive whole number."]})
+    if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= POINTS_MAX:
+        raise InvalidInput(f"points must be a whole number from 1 to {POINTS_MAX}.", code="invalid_points",
+                           fields={"points": [f"A whole number from 1 to {POINTS_MAX}."]})
     return points
+
+
+def _amount_in_range(amount) -> Decimal:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or not AMOUNT_MIN <= amount <= AMOUNT_MAX \
+            or amount != amount.quantize(AMOUNT_MIN):
+        raise InvalidInput(f"amount must be from {AMOUNT_MIN} to {AMOUNT_MAX} with at most "
+                           f"{AMOUNT_DECIMAL_PLACES} decimals.", code="invalid_amount",
+                           fields={"amount": [f"From {AMOUNT_MIN} to {AMOUNT_MAX}."]})
+    return amount
 
 
 @transaction.atomic
 def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: Decimal) -> Transaction:
     """Returns the recorded transaction; the customer earns POINTS_PER_UNIT per whole unit of `amount`."""
     customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
-    bill_number = (bill_number or "").strip()
+    bill_number = bill_number.strip() if isinstance(bill_number, str) else ""
     if not bill_number:
         raise InvalidInput("bill_number is required.", code="bill_number_required",
                            fields={"bill_number": ["Required."]})
-    if amount is None or amount <= 0:
-        raise InvalidInput("amount must be positive.", code="invalid_amount", fields={"amount": ["Positive."]})
+    if len(bill_number) > BILL_NUMBER_MAX_LENGTH or "\x00" in bill_number:
+        raise InvalidInput(f"bill_number must be at most {BILL_NUMBER_MAX_LENGTH} characters, without NUL.",
+                           code="invalid_bill_number", fields={"bill_number": ["Too long or not text."]})
+    amount = _amount_in_range(amount)
     points = int(amount.to_integral_value(rounding=ROUND_DOWN)) * POINTS_PER_UNIT
     txn = Transaction.objects.create(org=org, customer_id=customer_id, bill_number=bill_number, amount=amount,
                                      points=points, store_id=caller.store_id, **_who(caller))
@@ -103,19 +140,24 @@ def points_redeem(*, caller, org: Org, customer_id, points) -> int:
 
 @transaction.atomic
 def event_definition_create(*, org: Org, name: str, description: str = "", attributes=None):
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise InvalidInput("name is required (at most 100 characters).", code="invalid_name",
-                           fields={"name": ["1–100 characters."]})
+    name = name.strip() if isinstance(name, str) else ""
+    if not name or len(name) > EVENT_NAME_MAX_LENGTH:
+        raise InvalidInput(f"name is required (at most {EVENT_NAME_MAX_LENGTH} characters).", code="invalid_name",
+                           fields={"name": [f"1–{EVENT_NAME_MAX_LENGTH} characters."]})
+    description = description or ""
+    if not isinstance(description, str) or len(description) > limits.DESCRIPTION_MAX_LENGTH:
+        raise InvalidInput(f"description must be text of at most {limits.DESCRIPTION_MAX_LENGTH} characters.",
+                           code="invalid_description", fields={"description": ["Too long or not text."]})
     attributes = attributes or []
-    if not isinstance(attributes, list) or not all(isinstance(a, str) and a for a in attributes):
+    if not isinstance(attributes, list) or not all(isinstance(a, str) and 0 < len(a) <= EVENT_NAME_MAX_LENGTH
+                                                   for a in attributes):
         raise InvalidInput("attributes must be a list of names.", code="invalid_attributes",
                            fields={"attributes": ["A list of names."]})
     if BehavioralEventDefinition.objects.filter(org=org, name=name).exists():
         raise Conflict(f"An event named {name!r} exists.", code="duplicate_name")
     try:
         with transaction.atomic():
-            return BehavioralEventDefinition.objects.create(org=org, name=name, description=description or "",
+            return BehavioralEventDefinition.objects.create(org=org, name=name, description=description,
                                                             attributes=attributes)
     except IntegrityError:
         raise Conflict(f"An event named {name!r} exists.", code="duplicate_name") from None
@@ -124,6 +166,9 @@ def event_definition_create(*, org: Org, name: str, description: str = "", attri
 @transaction.atomic
 def event_post(*, caller, org: Org, event: str, customer_id=None, attributes=None) -> BehavioralEvent:
     """Returns the recorded event; `event` names one of the org's definitions."""
+    if not isinstance(event, str):
+        raise InvalidInput("event must be the name of a behavioral event.", code="invalid_event",
+                           fields={"event": ["A name."]})
     definition = BehavioralEventDefinition.objects.filter(org=org, name=event).first()
     if definition is None:
         raise NotFound(f"No behavioral event named {event!r}.", code="event_not_found")

@@ -27,6 +27,7 @@ class Code(StrEnum):
     UNKNOWN_PROPERTY = "unknown_property"
     INVALID_PROPERTY_VALUE = "invalid_property_value"
     REQUIRED_PROPERTY_MISSING = "required_property_missing"
+    IDENTIFIER_REQUIRED = "identifier_required"
     PROPERTY_WRITE_DENIED = "property_write_denied"
     DUPLICATE_EMAIL = "duplicate_email"
     DUPLICATE_MOBILE = "duplicate_mobile"

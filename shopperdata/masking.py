@@ -5,6 +5,7 @@ calls `present()`; every path that changes them calls `check_writes()`. The
 decisions themselves come from policies.AccessPlan.
 """
 
+from accessadmin.api.fields import casing_hint
 from accessadmin.errors import Forbidden, InvalidInput
 
 from .errors import Code
@@ -51,8 +52,11 @@ def check_writes(*, plan: AccessPlan, current: dict, submitted: dict, lenient: b
     shown = present(current, plan)  # what the caller was shown: the same function as every read path
     for code, raw in submitted.items():
         if code not in plan:
-            raise InvalidInput(f"Unknown property: {code}.", code=Code.UNKNOWN_PROPERTY,
-                               fields={code: ["No such property."]})
+            hint = casing_hint(code, plan.properties)
+            raise InvalidInput(f"Unknown property: {code}" + (f" (did you mean {hint}?)." if hint else "."),
+                               code=Code.UNKNOWN_PROPERTY,
+                               fields={code: [f"No such property; it is spelled {hint}." if hint
+                                              else "No such property."]})
         prop = plan.properties[code]
         entry = plan[code]
         if _same(prop, raw, shown.get(code, _NOTHING)):

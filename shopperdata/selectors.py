@@ -115,6 +115,11 @@ def profile_list(*, org: Org, plan: AccessPlan | None = None, q: str = "", email
     return qs.order_by("id")
 
 
+def column_max_lengths() -> dict[str, int]:
+    """Returns {property id: max length} of the properties kept in Profile columns (email, mobile, names)."""
+    return {code: Profile._meta.get_field(column).max_length for code, column in COLUMN_PROPERTIES.items()}
+
+
 def normalise_mobile(value: str | None) -> str | None:
     """Returns a mobile number as digits with an optional leading +, or None when it has no digits."""
     if value is None:

@@ -335,6 +335,16 @@ def _finish_columns(changes: dict, org: Org, exclude_pk=None) -> None:
         changes["mobile"] = mobile
 
 
+# A profile is someone a brand can find again: it holds at least one of these (after normalising).
+IDENTIFIERS = ("email", "mobile")
+
+
+def _check_identified(state: dict) -> None:
+    if not any(state.get(code) for code in IDENTIFIERS):
+        message = "A profile needs an email address or a mobile number."
+        raise InvalidInput(message, code=Code.IDENTIFIER_REQUIRED, fields={code: [message] for code in IDENTIFIERS})
+
+
 def _check_required(plan, state: dict, codes) -> None:
     missing = [c for c in codes if plan.properties[c].required and is_empty(state.get(c))]
     if missing:
@@ -366,10 +376,12 @@ def _save_values(profile: Profile, changes: dict) -> None:
 def profile_create(*, actor, org: Org, values: dict, lenient: bool = False) -> ProfileWrite:
     """Returns the new profile of `org` with `values` ({property id: value}) applied through the write rules.
 
-    A property left out gets its default. A property the actor may not write
-    keeps its default: silently with `ignore`, with Forbidden under `deny`
-    unless the submitted value is what the actor would be shown. `lenient`
-    accepts form strings ("12", "on"). actor None: a system integration,
+    The profile must hold an email address or a mobile number (IDENTIFIERS;
+    InvalidInput identifier_required otherwise). A property left out gets
+    its default. A property the actor may not write keeps its default:
+    silently with `ignore`, with Forbidden under `deny` unless the submitted
+    value is what the actor would be shown. `lenient` accepts form strings
+    ("12", "on"). actor None: a system integration,
     unrestricted (the till API registers customers this way).
     """
     _require_profiles(actor)
@@ -381,6 +393,7 @@ def profile_create(*, actor, org: Org, values: dict, lenient: bool = False) -> P
     state = {**defaults, **changes}
     _check_required(plan, state, plan.properties)
     _finish_columns(state, org)
+    _check_identified(state)
     profile = Profile(org=org)
     _save_values(profile, {code: v for code, v in state.items() if code in plan.properties})
     try:
@@ -411,6 +424,8 @@ def profile_update(*, actor, profile: Profile, values: dict, lenient: bool = Fal
     changes, ignored = check_writes(plan=plan, current=current, submitted=dict(values), lenient=lenient)
     _check_required(plan, {**current, **changes}, changes)
     _finish_columns(changes, profile.org, exclude_pk=profile.pk)
+    if any(code in changes for code in IDENTIFIERS):
+        _check_identified({**current, **changes})  # a change may not remove the last identifier
     changes = {c: v for c, v in changes.items() if v != current.get(c)}
     if changes:
         before = _audit_values(plan, {c: current.get(c) for c in changes})

@@ -20,6 +20,8 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 from accessadmin import audit
 from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org, User
+from accessadmin.policies import may_use_name
+from accessadmin.services import check_namespace
 from groups import services as group_services
 from groups.models import AccessGroup
 from groups.policies import check_can_receive_stores
@@ -217,12 +219,15 @@ def _till_state(till: Till) -> dict:
     return {"code": till.code, "store": till.store.code, "active": till.is_active}
 
 
-def _next_code(store: Store) -> str:
-    taken = set(Till.objects.filter(code__startswith=f"{store.code}-t").values_list("code", flat=True))
+def _next_code(org: Org, store: Store) -> str:
+    """Returns the first free `<store code>-t<n>`, inside the org's namespace: stores whose code does not
+    start with the org's get `<org code>-<store code>-t<n>`."""
+    base = store.code if may_use_name(None, org, f"{store.code}-t1") else f"{org.code}-{store.code}"
+    taken = set(Till.objects.filter(code__startswith=f"{base}-t").values_list("code", flat=True))
     n = 1
-    while f"{store.code}-t{n}" in taken:
+    while f"{base}-t{n}" in taken:
         n += 1
-    return f"{store.code}-t{n}"
+    return f"{base}-t{n}"
 
 
 @transaction.atomic
@@ -236,11 +241,12 @@ def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | 
     _require(can_manage_tills, actor, "You may not manage tills.")
     if store.org_id != org.pk:
         raise InvalidInput("The store belongs to another organization.", code="store_not_found")
-    code = (code or "").strip() or _next_code(store)
+    code = (code or "").strip() or _next_code(org, store)
     if not TILL_CODE_RE.match(code):
         raise InvalidInput("Till code must be 1–100 letters, digits, dots, dashes or underscores.",
                            code="invalid_code", fields={"code": ["Invalid till code."]})
-    # Till codes are the Basic user name, unique across orgs like user names.
+    # Till codes are the Basic user name, unique across orgs like user names: each org has its namespace.
+    check_namespace(actor=actor, org=org, name=code, field="code")
     if Till.objects.filter(code=code).exists():
         raise Conflict(f"A till with code {code!r} exists.", code="duplicate_code",
                        fields={"code": ["This code is taken."]})

@@ -8,9 +8,9 @@ never shown again), with caching turned off.
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from accessadmin.caching import no_store
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
 from accessadmin.models import User
@@ -160,9 +160,7 @@ def group_unallocate(request, pk):
 
 
 def _once(request, template, context):
-    response = render(request, template, context)
-    add_never_cache_headers(response)
-    return response
+    return no_store(render(request, template, context))
 
 
 # --- tills -------------------------------------------------------------------------------------------------

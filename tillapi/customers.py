@@ -6,13 +6,17 @@ accept; this module maps the till API's customer fields to shopper properties.
 
 from django.http import Http404
 
-from accessadmin.errors import InvalidInput, NotFound
+from accessadmin.errors import AppError, InvalidInput, NotFound
 from accessadmin.models import Org
 from shopperdata import selectors as profiles
 from shopperdata import services as profile_services
 
 # till API field → shopper property id
 FIELDS = {"email": "email", "mobile": "mobile", "first_name": "firstName", "last_name": "lastName"}
+_TILL_FIELD = {prop: field for field, prop in FIELDS.items()}
+# till API field → the most characters its profile column holds
+MAX_LENGTHS = {field: length for prop, length in profiles.column_max_lengths().items()
+               if (field := _TILL_FIELD.get(prop))}
 
 
 def payload(profile) -> dict:
@@ -52,15 +56,27 @@ def _values(data: dict) -> dict:
     return values
 
 
+def _in_till_names(err: AppError) -> AppError:
+    """Returns `err` with its fields named as the till API names them (first_name, not firstName)."""
+    err.fields = {_TILL_FIELD.get(key, key): messages for key, messages in err.fields.items()}
+    return err
+
+
 def register(*, org: Org, data: dict):
-    """Returns the new customer (a shopper profile) made from `data` (the FIELDS keys)."""
+    """Returns the new customer (a shopper profile) made from `data` (validated CustomerInput)."""
     if not (data.get("mobile") or data.get("email")):
         raise InvalidInput("A customer needs a mobile number or an email address.", code="identifier_required",
                            fields={"mobile": ["mobile or email is required."]})
-    return profile_services.profile_create(actor=None, org=org, values=_values(data)).profile
+    try:
+        return profile_services.profile_create(actor=None, org=org, values=_values(data)).profile
+    except AppError as err:
+        raise _in_till_names(err) from None
 
 
 def update(*, org: Org, customer_id, data: dict):
-    """Returns the customer with the given FIELDS changed."""
+    """Returns the customer with the given fields of `data` (validated CustomerInput) changed."""
     profile = get(org=org, customer_id=customer_id)
-    return profile_services.profile_update(actor=None, profile=profile, values=_values(data)).profile
+    try:
+        return profile_services.profile_update(actor=None, profile=profile, values=_values(data)).profile
+    except AppError as err:
+        raise _in_till_names(err) from None

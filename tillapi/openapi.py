@@ -1,18 +1,16 @@
-"""The till API's OpenAPI description: request and response bodies of /v2/ and its error shape.
+"""The till API's OpenAPI description: operation summaries, parameters and response bodies of /v2/.
 
-These serializers describe the wire format only (the views build their answers with plain functions and
-check input in services); limits follow the database columns. `make fuzz` holds the views to them.
+Request bodies are the input serializers themselves (stores.tillapi.inputs); these response serializers
+describe the answers the views build with plain functions. `make fuzz` holds the two together.
 """
 
-from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
+from accessadmin import limits
+from accessadmin.api.schema import body_rules
 from accessadmin.models import Org
-
-INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
 
 SUMMARIES = {
     "till_customers_search": "Customers with this mobile or email (the newest 50 when neither is given)",
@@ -35,70 +33,25 @@ SUMMARIES = {
 }
 
 
-def operation(op: str, *, request=None, response=None, status: int = 200, parameters=()):
-    """extend_schema for a till API operation: its id, summary, body, success answer and parameters."""
+def operation(op: str, *, request=None, response=None, status: int = 200, parameters=(), rules=None):
+    """extend_schema for a till API operation: its id, summary, body (and `rules` it must also meet, see
+    accessadmin.api.schema.body_rules), success answer and parameters."""
     return extend_schema(operation_id=op, summary=SUMMARIES[op], description=f"{SUMMARIES[op]}.", request=request,
                          responses={status: OpenApiResponse(response, description=SUMMARIES[op])},
-                         parameters=list(parameters), tags=["till API"])
+                         parameters=list(parameters), tags=["till API"],
+                         extensions=body_rules(**rules) if rules else None)
 
 
-CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": INT64_MAX},
+# A new customer needs a mobile number or an email address (an update may change any field).
+MOBILE_OR_EMAIL = {"anyOf": [{"required": ["mobile"]}, {"required": ["email"]}]}
+
+
+CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": limits.BIGINT_MAX},
                                OpenApiParameter.PATH, description="The customer's id.")
 SEARCH = [OpenApiParameter("mobile", str, description="Exact mobile number."),
           OpenApiParameter("email", str, description="Exact email address (case-insensitive).")]
-BY_CUSTOMER = [OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": INT64_MAX},
+BY_CUSTOMER = [OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": limits.BIGINT_MAX},
                                 description="Only this customer's transactions.")]
-
-
-def _customer_id(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=INT64_MAX, **kwargs)
-
-
-# --- requests ------------------------------------------------------------------------------------------------
-
-
-class TillCustomerInput(serializers.Serializer):
-    """A customer needs a mobile number or an email address when registered."""
-
-    email = serializers.EmailField(required=False, max_length=254)
-    mobile = serializers.RegexField(r"^\+?[0-9]{3,31}$", required=False, max_length=32)
-    first_name = serializers.CharField(required=False, max_length=254)
-    last_name = serializers.CharField(required=False, max_length=254)
-
-
-class TillTransactionInput(serializers.Serializer):
-    customer_id = _customer_id()
-    bill_number = serializers.CharField(max_length=100)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
-                                      help_text="A JSON number or a decimal string such as \"19.90\".")
-
-
-class TillPointsInput(serializers.Serializer):
-    customer_id = _customer_id()
-    points = serializers.IntegerField(min_value=1, max_value=INT32_MAX)
-
-
-class TillEventInput(serializers.Serializer):
-    event = serializers.CharField(max_length=100, help_text="The name of a behavioral event definition.")
-    customer_id = _customer_id(required=False, allow_null=True)
-    attributes = serializers.DictField(required=False, help_text="Values of the definition's attributes.")
-
-
-class TillStoreInput(serializers.Serializer):
-    code = serializers.CharField(max_length=50)
-    name = serializers.CharField(max_length=200)
-    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
-
-
-class TillTillInput(serializers.Serializer):
-    store = serializers.CharField(max_length=50, help_text="The code of one of the org's stores.")
-    code = serializers.CharField(max_length=100)
-
-
-class TillEventDefinitionInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    description = serializers.CharField(required=False, allow_blank=True)
-    attributes = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 
 
 # --- responses -----------------------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ permission class (enforcement.drf.CallerGroupAllows) decides from the caller's a
 A surface: every read and write is a selector or service of a domain app (loyalty, stores,
 shopperdata through customers.py)."""
 
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 from rest_framework import status
 from rest_framework.response import Response
 
+from accessadmin import limits
+from accessadmin.api.base import validated
+from accessadmin.caching import never_stored
 from accessadmin.errors import InvalidInput
 from accessadmin.models import Org
 from enforcement.drf import TillApiView
@@ -18,7 +20,7 @@ from loyalty import services as loyalty_services
 from stores import selectors as store_selectors
 from stores import services as store_services
 
-from . import customers
+from . import customers, inputs
 from . import openapi as doc
 
 DATA, CONFIG = "data", "config"
@@ -29,10 +31,11 @@ class OrgTillApiView(TillApiView):
     def org(self) -> Org:
         return Org.objects.get(pk=self.caller.org_id)
 
-    def body(self) -> dict:
+    def body(self, input_class) -> dict:
+        """Returns the request's JSON object checked by `input_class` (an accessadmin.api.fields.Input)."""
         if not isinstance(self.request.data, dict):
             raise InvalidInput("Send a JSON object.", code="invalid_body")
-        return self.request.data
+        return validated(input_class, self.request.data)
 
 
 # --- Data API ----------------------------------------------------------------------------------------------
@@ -47,10 +50,10 @@ class CustomersView(OrgTillApiView):
                                  email=request.query_params.get("email", ""))
         return Response({"customers": [customers.payload(p) for p in found]})
 
-    @doc.operation("till_customers_register", request=doc.TillCustomerInput, response=doc.TillCustomer,
-                   status=201)
+    @doc.operation("till_customers_register", request=inputs.CustomerInput, response=doc.TillCustomer,
+                   status=201, rules=doc.MOBILE_OR_EMAIL)
     def post(self, request):
-        profile = customers.register(org=self.org, data=self.body())
+        profile = customers.register(org=self.org, data=self.body(inputs.CustomerInput))
         return Response(customers.payload(profile), status=status.HTTP_201_CREATED)
 
 
@@ -61,10 +64,11 @@ class CustomerView(OrgTillApiView):
     def get(self, request, customer_id):
         return Response(customers.payload(customers.get(org=self.org, customer_id=customer_id)))
 
-    @doc.operation("till_customer_update", request=doc.TillCustomerInput, response=doc.TillCustomer,
+    @doc.operation("till_customer_update", request=inputs.CustomerInput, response=doc.TillCustomer,
                    parameters=[doc.CUSTOMER_ID])
     def patch(self, request, customer_id):
-        return Response(customers.payload(customers.update(org=self.org, customer_id=customer_id, data=self.body())))
+        profile = customers.update(org=self.org, customer_id=customer_id, data=self.body(inputs.CustomerInput))
+        return Response(customers.payload(profile))
 
 
 def _txn(t) -> dict:
@@ -75,10 +79,10 @@ def _txn(t) -> dict:
 def _int_param(value, name):
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a number.", code=f"invalid_{name}") from None
+    if not (value.isascii() and value.isdigit()) or int(value) > limits.BIGINT_MAX:
+        raise InvalidInput(f"{name} must be a whole number.", code=f"invalid_{name}",
+                           fields={name: [f"A whole number from 0 to {limits.BIGINT_MAX}."]})
+    return int(value)
 
 
 class TransactionsView(OrgTillApiView):
@@ -90,16 +94,12 @@ class TransactionsView(OrgTillApiView):
         return Response({"transactions": [_txn(t) for t in loyalty_selectors.transaction_list(org=self.org,
                                                                                        customer_id=customer_id)]})
 
-    @doc.operation("till_transactions_add", request=doc.TillTransactionInput, response=doc.TillTransactionCreated,
+    @doc.operation("till_transactions_add", request=inputs.TransactionInput, response=doc.TillTransactionCreated,
                    status=201)
     def post(self, request):
-        data = self.body()
-        try:
-            amount = Decimal(str(data.get("amount")))
-        except (InvalidOperation, ValueError):
-            raise InvalidInput("amount must be a number.", code="invalid_amount") from None
-        txn = loyalty_services.transaction_add(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
-                                       bill_number=data.get("bill_number", ""), amount=amount)
+        data = self.body(inputs.TransactionInput)
+        txn = loyalty_services.transaction_add(caller=self.caller, org=self.org, customer_id=data["customer_id"],
+                                       bill_number=data["bill_number"], amount=data["amount"])
         body = _txn(txn)
         body["balance"] = loyalty_selectors.points_balance(org=self.org, customer_id=txn.customer_id)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -118,33 +118,33 @@ class PointsBalanceView(OrgTillApiView):
 class PointsIssueView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @doc.operation("till_points_issue", request=doc.TillPointsInput, response=doc.TillPointsBalance)
+    @doc.operation("till_points_issue", request=inputs.PointsInput, response=doc.TillPointsBalance)
     def post(self, request):
-        data = self.body()
-        balance = loyalty_services.points_issue(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
-                                        points=data.get("points"))
-        return Response({"customer_id": int(data["customer_id"]), "balance": balance})
+        data = self.body(inputs.PointsInput)
+        balance = loyalty_services.points_issue(caller=self.caller, org=self.org, customer_id=data["customer_id"],
+                                        points=data["points"])
+        return Response({"customer_id": data["customer_id"], "balance": balance})
 
 
 class PointsRedeemView(OrgTillApiView):
     resource, api = "points", DATA
 
-    @doc.operation("till_points_redeem", request=doc.TillPointsInput, response=doc.TillPointsBalance)
+    @doc.operation("till_points_redeem", request=inputs.PointsInput, response=doc.TillPointsBalance)
     def post(self, request):
-        data = self.body()
-        balance = loyalty_services.points_redeem(caller=self.caller, org=self.org, customer_id=data.get("customer_id"),
-                                         points=data.get("points"))
-        return Response({"customer_id": int(data["customer_id"]), "balance": balance})
+        data = self.body(inputs.PointsInput)
+        balance = loyalty_services.points_redeem(caller=self.caller, org=self.org, customer_id=data["customer_id"],
+                                         points=data["points"])
+        return Response({"customer_id": data["customer_id"], "balance": balance})
 
 
 class EventsView(OrgTillApiView):
     resource, api = "behavioral_event", DATA
 
-    @doc.operation("till_events_post", request=doc.TillEventInput, response=doc.TillEvent, status=201)
+    @doc.operation("till_events_post", request=inputs.EventInput, response=doc.TillEvent, status=201)
     def post(self, request):
-        data = self.body()
-        event = loyalty_services.event_post(caller=self.caller, org=self.org, event=data.get("event", ""),
-                                    customer_id=data.get("customer_id"), attributes=data.get("attributes"))
+        data = self.body(inputs.EventInput)
+        event = loyalty_services.event_post(caller=self.caller, org=self.org, event=data["event"],
+                                    customer_id=data["customer_id"], attributes=data["attributes"])
         return Response({"id": event.pk, "event": event.definition.name, "customer_id": event.customer_id,
                          "attributes": event.attributes, "created_at": event.created_at},
                         status=status.HTTP_201_CREATED)
@@ -165,11 +165,11 @@ class StoresView(OrgTillApiView):
     def get(self, request):
         return Response({"stores": [self._store(s) for s in store_selectors.org_store_list(org=self.org)]})
 
-    @doc.operation("till_stores_create", request=doc.TillStoreInput, response=doc.TillStore, status=201)
+    @doc.operation("till_stores_create", request=inputs.StoreInput, response=doc.TillStore, status=201)
     def post(self, request):
-        data = self.body()
-        store = store_services.store_create(actor=None, org=self.org, code=data.get("code", ""),
-                                            name=data.get("name", ""), city=data.get("city", "") or "")
+        data = self.body(inputs.StoreInput)
+        store = store_services.store_create(actor=None, org=self.org, code=data["code"], name=data["name"],
+                                            city=data["city"] or "")
         return Response(self._store(store), status=status.HTTP_201_CREATED)
 
 
@@ -181,11 +181,12 @@ class TillsView(OrgTillApiView):
         return Response({"tills": [{"code": t.code, "store": t.store.code, "active": t.is_active}
                                    for t in store_selectors.org_till_list(org=self.org)]})
 
-    @doc.operation("till_tills_create", request=doc.TillTillInput, response=doc.TillTillCreated, status=201)
+    @doc.operation("till_tills_create", request=inputs.TillInput, response=doc.TillTillCreated, status=201)
+    @never_stored
     def post(self, request):
-        data = self.body()
-        store = store_selectors.store_for_till(org=self.org, code=data.get("store", ""))
-        till, secret = store_services.till_create(actor=None, org=self.org, store=store, code=data.get("code", ""))
+        data = self.body(inputs.TillInput)
+        store = store_selectors.store_for_till(org=self.org, code=data["store"])
+        till, secret = store_services.till_create(actor=None, org=self.org, store=store, code=data["code"])
         return Response({"code": till.code, "store": store.code, "secret": secret}, status=status.HTTP_201_CREATED)
 
 
@@ -201,13 +202,12 @@ class BehavioralEventsView(OrgTillApiView):
         return Response({"behavioral_events": [self._definition(d)
                                                for d in loyalty_selectors.event_definition_list(org=self.org)]})
 
-    @doc.operation("till_behavioral_events_create", request=doc.TillEventDefinitionInput,
+    @doc.operation("till_behavioral_events_create", request=inputs.EventDefinitionInput,
                    response=doc.TillEventDefinition, status=201)
     def post(self, request):
-        data = self.body()
-        d = loyalty_services.event_definition_create(org=self.org, name=data.get("name", ""),
-                                             description=data.get("description", ""),
-                                             attributes=data.get("attributes"))
+        data = self.body(inputs.EventDefinitionInput)
+        d = loyalty_services.event_definition_create(org=self.org, name=data["name"], description=data["description"],
+                                             attributes=data["attributes"])
         return Response(self._definition(d), status=status.HTTP_201_CREATED)
 
 

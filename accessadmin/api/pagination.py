@@ -1,10 +1,49 @@
+import re
+
 from rest_framework import pagination
 from rest_framework.response import Response
 
+from ..errors import InvalidInput
+from ..limits import PAGING_MAX_NUMBER
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def paging_number(request, name: str, *, minimum: int) -> int | None:
+    """Returns the query parameter `name` as a whole number between `minimum` and PAGING_MAX_NUMBER, None
+    when absent; anything else (words, decimals, huge or too small numbers) is 400 `invalid_paging`."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    # ASCII digits only: int() would also take "1_000", " 5" and other scripts' digits.
+    if not WHOLE_NUMBER.fullmatch(raw) or len(raw) > 20:
+        raise InvalidInput(f"{name} must be a whole number.", code="invalid_paging")
+    value = int(raw)
+    if value < minimum:
+        raise InvalidInput(f"{name} must be at least {minimum}.", code="invalid_paging")
+    if value > PAGING_MAX_NUMBER:
+        raise InvalidInput(f"{name} must be at most {PAGING_MAX_NUMBER}.", code="invalid_paging")
+    return value
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """Paging of the /api/v1 lists: `page` (or "last") and `page_size` (default PAGE_SIZE, at most 500).
+
+    A page past the last one stays DRF's 404 "Invalid page."; a page or page_size that is not a number in
+    range is 400 `invalid_paging`.
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        size = paging_number(request, self.page_size_query_param, minimum=1)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return paginator.num_pages
+        return paging_number(request, self.page_query_param, minimum=1) or 1
 
 
 class OffsetLimit:
@@ -15,22 +54,10 @@ class OffsetLimit:
 
     def __init__(self, request, *, default_limit: int | None = None):
         self.request = request
-        self.offset = self._int("offset", 0, 0)
-        self.limit = min(self._int("limit", default_limit or self.default_limit, 1), self.max_limit)
-
-    def _int(self, name, default, minimum):
-        from ..errors import InvalidInput
-
-        raw = self.request.query_params.get(name)
-        if raw in (None, ""):
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidInput(f"{name} must be a whole number.", code="invalid_paging") from None
-        if value < minimum:
-            raise InvalidInput(f"{name} must be at least {minimum}.", code="invalid_paging")
-        return value
+        offset = paging_number(request, "offset", minimum=0)
+        limit = paging_number(request, "limit", minimum=1)
+        self.offset = 0 if offset is None else offset
+        self.limit = min(limit or default_limit or self.default_limit, self.max_limit)
 
     def page(self, queryset):
         """Returns (rows of this page, total count)."""

@@ -1,11 +1,16 @@
 """The OpenAPI schema's shared parts: the authenticators' security schemes (drf-spectacular extensions)
 and the error responses of every API surface (a postprocessing hook)."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+import inspect
+
+from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
 from .. import surfaces
+from ..limits import PAGING_MAX_NUMBER
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -17,12 +22,38 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
                 "description": "A token from POST /ccadmin/v1/login (grant_type=password)."}
 
 
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema, but an operation is described by its own view's docstring (or its
+    method's), never by one its view inherits from a base class or mixin (e.g. OrgScopedMixin's)."""
+
+    def get_description(self) -> str:
+        method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        own = type(self.view).__dict__.get("__doc__")
+        return get_doc(method) or (inspect.cleandoc(own) if own else "")
+
+
+class InputSchema(OpenApiSerializerExtension):
+    """Input serializers (accessadmin.api.fields.Input) refuse keys that name no field: the schema says so."""
+
+    target_class = "accessadmin.api.fields.Input"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = False
+        if not type(self.target).__dict__.get("__doc__"):
+            schema.pop("description", None)  # not the base class's docstring
+        return schema
+
+
 class SessionScheme(OpenApiAuthenticationExtension):
     target_class = "accessadmin.api.authentication.SessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
+                "description": "The session of a signed-in browser (/login/); POST, PUT, PATCH and DELETE also "
+                               "need the csrftoken cookie's value in the X-CSRFToken header."}
 
 
 # --- error responses -----------------------------------------------------------------------------------------
@@ -90,6 +121,23 @@ def errors(*statuses: int) -> dict:
     return {ERRORS_KEY: list(statuses)}
 
 
+BODY_KEY = "x-body"
+
+
+def body_rules(**rules) -> dict:
+    """`extend_schema(extensions=body_rules(required=["name"]))`: JSON schema rules the request body of this
+    operation must also meet, when its serializer is shared with operations that need less (a create that
+    needs a name its update may leave out; "mobile or email")."""
+    return {BODY_KEY: rules}
+
+
+def _apply_body_rules(operation: dict) -> None:
+    rules = operation.pop(BODY_KEY, None)
+    if rules and "requestBody" in operation:
+        for media in operation["requestBody"]["content"].values():
+            media["schema"] = {"allOf": [media["schema"], rules]}
+
+
 def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> set[int]:
     statuses = {503, *surface.always, *operation.pop(ERRORS_KEY, [])}
     if operation.get("security"):
@@ -110,7 +158,8 @@ def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> 
 
 def attach_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: adds each surface's error component and, to every operation,
-    the error responses it can answer (an operation's own description of a status wins)."""
+    the error responses it can answer (an operation's own description of a status wins), all in the
+    surface's error shape."""
     used = {}
     for path, item in result.get("paths", {}).items():
         surface = surfaces.for_path(path)
@@ -119,16 +168,19 @@ def attach_error_responses(result, generator, request, public):
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            _apply_body_rules(operation)
             responses = operation.setdefault("responses", {})
+            content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{surface.schema_name}"}}}
             for status in sorted(_error_statuses(method, operation, surface)):
                 if str(status) in responses:
                     continue
-                response = {"description": STATUS_TEXT[status],
-                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/"
-                                                                                f"{surface.schema_name}"}}}}
+                response = {"description": STATUS_TEXT[status]}
                 if status in RESPONSE_HEADERS:
                     response["headers"] = RESPONSE_HEADERS[status]
                 responses[str(status)] = response
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response.setdefault("content", content)  # errors an operation names come in the same shape
             operation["responses"] = dict(sorted(responses.items()))
             used[surface.schema_name] = surface
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -175,12 +227,14 @@ def offset_page_of(item, name: str):
 
 
 OFFSET_LIMIT = [
-    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip (default 0)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": PAGING_MAX_NUMBER},
+                     description="Rows to skip (default 0)."),
     OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
                      description="Rows per page (default 250, at most 1000)."),
 ]
 PAGE_NUMBER = [
-    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number (default 1)."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": PAGING_MAX_NUMBER},
+                     description="Page number (default 1)."),
     OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 500},
                      description="Rows per page (default 50, at most 500)."),
 ]

@@ -10,8 +10,9 @@ from functools import cache
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import policies, registry
+from .. import limits, policies, registry
 from ..identity import access_right_codes
+from .fields import Input
 
 
 @extend_schema_field({"oneOf": [{"type": "string"},
@@ -37,7 +38,7 @@ class LoginInput(serializers.Serializer):
     password = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
 
 
-class UserCreateInput(serializers.Serializer):
+class UserCreateInput(Input):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(trim_whitespace=False, write_only=True)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -46,7 +47,7 @@ class UserCreateInput(serializers.Serializer):
     roles = serializers.ListField(child=RefField(), required=False, default=list)
 
 
-class UserUpdateInput(serializers.Serializer):
+class UserUpdateInput(Input):
     password = serializers.CharField(trim_whitespace=False, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
@@ -55,13 +56,13 @@ class UserUpdateInput(serializers.Serializer):
     roles = serializers.ListField(child=RefField(), required=False)
 
 
-class RoleInputBase(serializers.Serializer):
+class RoleInputBase(Input):
     """The core's fields of a role's input; RoleInput adds the registered ones."""
 
     id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     accessRights = serializers.ListField(child=RefField(), required=False)
 
 
@@ -78,10 +79,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class AccessRightInput(serializers.Serializer):
+class AccessRightInput(Input):
+    echoed_fields = frozenset({"repositoryId", "builtIn"})
+
     id = serializers.CharField(required=False, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     type = serializers.ChoiceField(choices=["generic", "privilege"], required=False, default="generic")
 
 

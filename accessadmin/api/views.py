@@ -9,13 +9,14 @@ from rest_framework.views import APIView
 
 from .. import registry, selectors, services
 from ..auth import authenticate_password
+from ..caching import no_store
 from ..errors import AppError, InvalidInput
 from ..tenancy import current_org
 from . import openapi as doc
 from .base import OrgScopedMixin, parse_bool, validated
 from .pagination import OffsetLimit, PageNumberPagination
 from .permissions import CanManageIdentity
-from .schema import OFFSET_LIMIT, PAGE_NUMBER, errors
+from .schema import OFFSET_LIMIT, PAGE_NUMBER, body_rules, errors
 from .serializers import (
     AccessRightInput,
     LoginInput,
@@ -46,9 +47,7 @@ class LoginView(APIView):
             raise InvalidInput("username and password are required.", code="invalid_request")
         user = authenticate_password(request, username=data["username"], password=data["password"])
         key, ttl = services.token_issue(user=user)
-        response = Response({"access_token": key, "token_type": "bearer", "expires_in": ttl})
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(Response({"access_token": key, "token_type": "bearer", "expires_in": ttl}))
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="accessadmin"'
@@ -125,7 +124,8 @@ class RoleListView(OrgScopedMixin, APIView):
         rows, total = paging.page(selectors.role_list(org=self.org, search=request.query_params.get("q", "")))
         return paging.response([role_payload(r) for r in rows], total, sort=[{"property": "name", "order": "asc"}])
 
-    @extend_schema(operation_id="admin_roles_create", request=RoleInput, responses={201: doc.Role})
+    @extend_schema(operation_id="admin_roles_create", request=RoleInput, responses={201: doc.Role},
+                   extensions=body_rules(required=["name"]))
     def post(self, request):
         data = validated(RoleInput, request.data)
         if "name" not in data:
@@ -171,7 +171,7 @@ class AccessRightListView(OrgScopedMixin, APIView):
                                sort=[{"property": "id", "order": "asc"}])
 
     @extend_schema(operation_id="admin_access_rights_create", request=AccessRightInput,
-                   responses={201: doc.AccessRight})
+                   responses={201: doc.AccessRight}, extensions=body_rules(required=["id", "name"]))
     def post(self, request):
         data = validated(AccessRightInput, request.data)
         if data.get("type") == "privilege":

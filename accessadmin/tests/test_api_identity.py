@@ -9,13 +9,13 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_creates_lists_and_updates_users(acme_admin, api):
     client = api(acme_admin)
-    r = client.post("/api/v1/users/", {"username": "newbie", "password": "a-good-password-9",
+    r = client.post("/api/v1/users/", {"username": "acme-newbie", "password": "a-good-password-9",
                                        "email": "n@example.com", "roles": ["csAgentRole"]}, format="json")
     assert r.status_code == 201, r.json()
     uid = r.json()["id"]
     assert r.json()["roles"] == ["csAgentRole"]
     listing = client.get("/api/v1/users/?search=newb").json()
-    assert [u["username"] for u in listing["results"]] == ["newbie"]
+    assert [u["username"] for u in listing["results"]] == ["acme-newbie"]
     r = client.patch(f"/api/v1/users/{uid}/", {"roles": ["catalogRole", "csAgentRole"], "is_active": False},
                      format="json")
     assert r.status_code == 200
@@ -28,9 +28,9 @@ def test_admin_creates_lists_and_updates_users(acme_admin, api):
 def test_user_input_errors_change_nothing(acme_admin, api):
     client = api(acme_admin)
     before = User.objects.count()
-    r = client.post("/api/v1/users/", {"username": "x1", "password": "short"}, format="json")
+    r = client.post("/api/v1/users/", {"username": "acme-x1", "password": "short"}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "weak_password"
-    r = client.post("/api/v1/users/", {"username": "x2", "password": "a-good-password-9", "roles": ["nope"]},
+    r = client.post("/api/v1/users/", {"username": "acme-x2", "password": "a-good-password-9", "roles": ["nope"]},
                     format="json")
     assert r.status_code == 400 and r.json()["code"] == "unknown_role"
     r = client.post("/api/v1/users/", {"username": "acme-admin", "password": "a-good-password-9"}, format="json")

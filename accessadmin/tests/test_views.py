@@ -52,15 +52,15 @@ def test_pages_post_need_csrf(acme_admin):
 
 def test_user_pages(acme, acme_admin, pages):
     client = pages(acme_admin)
-    r = client.post("/users/new/", {"username": "bob", "password": "a-good-password-9", "roles": ["csAgentRole"]})
+    r = client.post("/users/new/", {"username": "acme-bob", "password": "a-good-password-9", "roles": ["csAgentRole"]})
     assert r.status_code == 302
-    bob = User.objects.get(username="bob")
+    bob = User.objects.get(username="acme-bob")
     assert bob.org == acme and [r.code for r in bob.roles.all()] == ["csAgentRole"]
-    r = client.post("/users/new/", {"username": "bob", "password": "a-good-password-9"})
+    r = client.post("/users/new/", {"username": "acme-bob", "password": "a-good-password-9"})
     assert r.status_code == 200 and b"This username is taken." in r.content
     r = client.post(f"/users/{bob.pk}/", {"email": "bob@example.com", "is_active": "on", "roles": ["catalogRole"]},
                     follow=True)
-    assert b"User bob saved." in r.content
+    assert b"User acme-bob saved." in r.content
     bob.refresh_from_db()
     assert bob.email == "bob@example.com" and [r.code for r in bob.roles.all()] == ["catalogRole"]
     r = client.get(f"/users/{bob.pk}/")

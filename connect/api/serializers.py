@@ -7,6 +7,7 @@ Secrets (password, private_key, passphrase) appear in inputs only: no payload fu
 
 from rest_framework import serializers
 
+from accessadmin.api.fields import Input
 from accessadmin.errors import InvalidInput
 
 from .. import schedule
@@ -20,30 +21,12 @@ def _id(**kw):
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
 
 
-def _unknown(serializer: serializers.Serializer, data, prefix: str = "") -> list[str]:
-    """Returns the dotted names of keys in `data` that `serializer` (and its nested serializers) do not know."""
-    if not isinstance(data, dict):
-        return []
-    found = []
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        child = serializer.fields.get(key) if isinstance(key, str) else None
-        if child is None or child.read_only:
-            found.append(name)
-        elif isinstance(child, serializers.Serializer):
-            found += _unknown(child, value, f"{name}.")
-    return found
-
-
 def validated_input(serializer_class, data, *, partial: bool = False) -> dict:
-    """Returns the body checked by `serializer_class`. A body that is not an object is 400 `invalid_body`;
-    a field the serializer does not know is 400 `unknown_field` naming every such field."""
+    """Returns the body checked by `serializer_class` (an accessadmin.api.fields.Input: a field it does not
+    know is 400 `unknown_field`). A body that is not an object is 400 `invalid_body`; other faults are 400
+    `invalid` with the fields at fault named with dots (`destination.on_conflict`)."""
     if not isinstance(data, dict):
         raise InvalidInput("The body must be a JSON object.", code="invalid_body")
-    unknown = _unknown(serializer_class(), data)
-    if unknown:
-        raise InvalidInput(f"Unknown field: {', '.join(unknown)}.", code="unknown_field",
-                           fields={name: ["Unknown field."] for name in unknown})
     serializer = serializer_class(data=data, partial=partial)
     if not serializer.is_valid():
         fields = _flat_errors(serializer.errors)
@@ -66,7 +49,7 @@ def _flat_errors(errors, prefix: str = "") -> dict[str, list[str]]:
 
 # --- connections ---------------------------------------------------------------------------------------------
 
-class ConnectionInput(serializers.Serializer):
+class ConnectionInput(Input):
     name = serializers.CharField(max_length=200)
     host = serializers.CharField(max_length=255)
     port = serializers.IntegerField(min_value=1, max_value=65535, default=22)
@@ -109,7 +92,8 @@ class HostKeyOutput(serializers.Serializer):
 class TestOutput(serializers.Serializer):
     ok = serializers.BooleanField()
     code = serializers.ChoiceField(allow_null=True, choices=[
-        "auth_failed", "host_key_mismatch", "unreachable", "timeout", "path_missing", "permission_denied"])
+        "auth_failed", "host_key_mismatch", "unreachable", "timeout", "path_missing", "permission_denied",
+        "host_not_allowed", "connection_lost"])
     message = serializers.CharField()
 
 
@@ -139,7 +123,7 @@ def connection_payload(connection, fingerprint: str | None) -> dict:
 
 # --- PGP keys ------------------------------------------------------------------------------------------------
 
-class KeyInput(serializers.Serializer):
+class KeyInput(Input):
     name = serializers.CharField(max_length=200)
     armored = serializers.CharField(max_length=200_000, trim_whitespace=False, write_only=True,
                                     help_text="An ASCII-armored public key, or a private key (a key pair).")
@@ -212,7 +196,7 @@ class TemplateListOutput(serializers.Serializer):
 
 # --- dataflows -----------------------------------------------------------------------------------------------
 
-class SourceInput(serializers.Serializer):
+class SourceInput(Input):
     connection = _id()
     path = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     pattern = serializers.CharField(max_length=500, required=False, default=".*", trim_whitespace=False,
@@ -220,25 +204,25 @@ class SourceInput(serializers.Serializer):
     recursive = serializers.BooleanField(required=False, default=False)
 
 
-class DestinationInput(serializers.Serializer):
+class DestinationInput(Input):
     connection = _id()
     path = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     create_directory = serializers.BooleanField(required=False, default=False)
     on_conflict = serializers.ChoiceField(choices=OnConflict.values, required=False, default=OnConflict.FAIL.value)
 
 
-class DecryptInput(serializers.Serializer):
+class DecryptInput(Input):
     key = _id(help_text="A PGP key uploaded with its private part.")
 
 
-class EncryptInput(serializers.Serializer):
+class EncryptInput(Input):
     key = _id(help_text="A PGP key that can encrypt, not expired or revoked.")
     armor = serializers.BooleanField(required=False, default=False)
     compress = serializers.BooleanField(required=False, default=True,
                                         help_text="Off for data that is already compressed.")
 
 
-class DataflowInput(serializers.Serializer):
+class DataflowInput(Input):
     name = serializers.CharField(max_length=200)
     template = serializers.CharField(max_length=50)
     source = SourceInput()

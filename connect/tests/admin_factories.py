@@ -24,9 +24,10 @@ def host_key(n: int = 0) -> str:
 
 @functools.cache
 def client_key(passphrase: str | None = None) -> str:
-    """Returns an OpenSSH private key for logging in (encrypted with `passphrase` when given)."""
+    """Returns an OpenSSH private key for logging in (encrypted with `passphrase` when given, with few
+    bcrypt rounds: the default 128 take seconds per import, and these tests are not about the KDF)."""
     return asyncssh.generate_private_key("ssh-ed25519").export_private_key(
-        "openssh", passphrase=passphrase).decode()
+        "openssh", passphrase=passphrase, rounds=2, ignore_few_rounds=True).decode()
 
 
 def make_connection(org, name: str = "exports", *, actor=None, **fields):

@@ -92,7 +92,7 @@ def test_required_fields_and_unknown_fields_are_named(acme_admin, api):
     assert r.status_code == 400
     assert set(r.json()["fields"]) == {"name", "host", "username", "host_key"}
     r = api(acme_admin).post(URL, body(colour="blue", size=3), format="json")
-    assert r.json() == {"code": "unknown_field", "message": "Unknown field: colour, size.",
+    assert r.json() == {"code": "unknown_field", "message": "Unknown fields: colour, size.",
                         "fields": {"colour": ["Unknown field."], "size": ["Unknown field."]}}
     r = api(acme_admin).post(URL, [body()], format="json")
     assert r.status_code == 400 and r.json()["code"] == "invalid_body"

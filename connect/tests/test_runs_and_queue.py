@@ -41,11 +41,19 @@ def _endpoint(env, **overrides):
     return sftplib.Endpoint(**values)
 
 
-def _check(endpoint, timeout=3):
+def _run(coro):
+    """Runs `coro` on a new event loop in a thread of its own (a browser test earlier in the same
+    worker may leave a loop running in this one)."""
     import asyncio
+    import concurrent.futures
 
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _check(endpoint, timeout=3):
     try:
-        asyncio.run(sftplib.check(endpoint, timeout=timeout))
+        _run(sftplib.check(endpoint, timeout=timeout))
         return "ok"
     except sftplib.SftpError as exc:
         return exc.code
@@ -93,9 +101,7 @@ def test_loopback_and_private_hosts_are_refused_unless_allowed(sftp, settings): 
 
 
 def test_fetch_host_key_returns_the_offered_key_and_its_fingerprint(sftp):  # noqa: F811
-    import asyncio
-
-    line, fingerprint = asyncio.run(sftplib.fetch_host_key("127.0.0.1", sftp.port))
+    line, fingerprint = _run(sftplib.fetch_host_key("127.0.0.1", sftp.port))
     assert line == sftp.host_key
     assert fingerprint == sftplib.host_key_fingerprint(sftp.host_key)
     assert fingerprint.startswith("SHA256:")

@@ -288,3 +288,44 @@ def test_runs_are_audited_without_secrets(acme, sftp, pgp_pairs):
     text = " ".join(str(e.before) + str(e.after) for e in AuditEvent.objects.all())
     assert "alice-pw-2026" not in text and "bob-pw-2026" not in text and "PRIVATE KEY" not in text
     assert "alice-pw" not in repr(flow.source_connection) and "alice-pw" not in str(flow.source_connection)
+
+
+def test_another_orgs_connection_or_key_in_a_dataflow_is_not_found(acme, globex, acme_admin, sftp, pgp_pairs):
+    from accessadmin.errors import NotFound
+    from connect import services_admin
+    from connect.models import Dataflow
+
+    ours = make_connection(acme, sftp)
+    theirs = make_connection(globex, sftp)
+    their_key = make_key(globex, pgp_pairs["partner"][0])
+    base = {"name": "x", "template": "sftp-to-sftp", "source": {"connection": ours.pk, "path": "out"},
+            "destination": {"connection": ours.pk, "path": "in"}}
+    for data in ({**base, "source": {"connection": theirs.pk, "path": "out"}},
+                 {**base, "destination": {"connection": theirs.pk, "path": "in"}},
+                 {**base, "encrypt": {"key": their_key.pk}},
+                 {**base, "decrypt": {"key": their_key.pk}}):
+        with pytest.raises(NotFound):
+            services_admin.dataflow_create(actor=acme_admin, org=acme, data=data)
+    assert not Dataflow.objects.filter(org=acme).exists()
+
+
+def test_expired_and_revoked_keys_are_refused_for_encryption(acme, sftp, pgp_pairs):
+    from pathlib import Path
+
+    from connect import pgp
+    keys = Path(__file__).parent / "pgp"
+    expired = pgp.inspect_key((keys / "expired_public.asc").read_text())
+    revoked = pgp.inspect_key((keys / "revoked_public.asc").read_text())
+    assert (expired.expired, expired.revoked) == (True, False)
+    assert revoked.revoked is True
+    assert not make_key(acme, (keys / "expired_public.asc").read_text()).usable_for_encryption
+    write(sftp.area / "out" / "a.csv", b"a")
+    key = make_key(acme, pgp_pairs["partner"][0])
+    flow = make_dataflow(acme, sftp, encrypt_key=key)
+    key.revoked = True  # revoked after the dataflow was set up
+    key.save()
+
+    run = run_now(flow)
+
+    assert (run.status, run.error_code) == (RunStatus.FAILED, "pgp_key_unusable")
+    assert os.listdir(sftp.area / "in") == []

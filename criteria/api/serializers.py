@@ -4,22 +4,26 @@ from datetime import UTC
 
 from rest_framework import serializers
 
+from accessadmin import limits
+from accessadmin.api.fields import Input
 from accessadmin.api.serializers import RefField
 
 from ..resources import ACTIONS, RESOURCES, Resource
 
 
-class ConstraintInput(serializers.Serializer):
+class ConstraintInput(Input):
     id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     constraintConfig = RefField(required=False)
     values = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
 
 
-class CriterionInput(serializers.Serializer):
+class CriterionInput(Input):
+    echoed_fields = frozenset({"links", "lastModified"})
+
     id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     securityCriteriaResource = RefField(required=False)
     actions = serializers.ListField(child=serializers.CharField(), required=False)
     constraintType = serializers.CharField(required=False)
@@ -27,11 +31,13 @@ class CriterionInput(serializers.Serializer):
     roles = serializers.ListField(child=RefField(), required=False)
 
 
-class AssetInput(serializers.Serializer):
+class AssetInput(Input):
+    echoed_fields = frozenset({"lastModified", "allowedActions"})
+
     id = serializers.CharField(required=False, max_length=100)
     repositoryId = serializers.CharField(required=False, max_length=100)
     displayName = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     active = serializers.BooleanField(required=False)
 
 

@@ -10,9 +10,10 @@ from rest_framework.views import APIView
 
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.exceptions import render_error
+from accessadmin.api.fields import UNKNOWN_FIELD
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
-from accessadmin.api.schema import OFFSET_LIMIT
+from accessadmin.api.schema import OFFSET_LIMIT, body_rules
 from accessadmin.errors import Forbidden, InvalidInput
 
 from .. import policies, selectors, services
@@ -38,7 +39,7 @@ class CommerceErrorsMixin:
     """Input the serializers reject (or unparsable JSON) answers the platform's 22064."""
 
     def render_app_error(self, request, err):
-        if err.code in ("invalid", "parse_error"):
+        if err.code in ("invalid", "parse_error", UNKNOWN_FIELD):
             err.code = services.INVALID
         return render_error(request, err, style="ccadmin")
 
@@ -122,6 +123,8 @@ class AssetExplainView(OrgScopedMixin, APIView):
         return Response(explain_payload(subject, decision, entries, exists=exists))
 
 
+# A create names the new item's id (as id or repositoryId) and its displayName; an update may leave both out.
+ASSET_CREATE = body_rules(required=["displayName"], anyOf=[{"required": ["id"]}, {"required": ["repositoryId"]}])
 LIST_PARAMS = [*OFFSET_LIMIT, OpenApiParameter("q", OpenApiTypes.STR, description="Matches id or name.")]
 
 _explain_params = [
@@ -132,7 +135,8 @@ _explain_params = [
 
 @extend_schema_view(
     get=extend_schema(operation_id="listCatalogs", responses=doc.CatalogList, parameters=LIST_PARAMS),
-    post=extend_schema(operation_id="createCatalog", request=AssetInput, responses={201: doc.Catalog}),
+    post=extend_schema(operation_id="createCatalog", request=AssetInput, responses={201: doc.Catalog},
+                       extensions=ASSET_CREATE),
 )
 class CatalogListView(AssetListView):
     resource = Resource.CATALOG
@@ -156,7 +160,7 @@ class CatalogExplainView(AssetExplainView):
 @extend_schema_view(
     get=extend_schema(operation_id="listPriceListGroups", responses=doc.PriceListGroupList, parameters=LIST_PARAMS),
     post=extend_schema(operation_id="createPriceListGroup", request=PriceGroupInput,
-                       responses={201: doc.PriceListGroup}),
+                       responses={201: doc.PriceListGroup}, extensions=ASSET_CREATE),
 )
 class PriceGroupListView(AssetListView):
     resource = Resource.PRICE_GROUP
@@ -196,7 +200,8 @@ class CriterionListView(CommerceErrorsMixin, OrgScopedMixin, APIView):
         return paging.response(items, total, sort=[{"property": "id", "order": "asc"}])
 
     @extend_schema(operation_id="createAdminSecurityCriterion", request=CriterionInput,
-                   responses={201: doc.SecurityCriterionOut})
+                   responses={201: doc.SecurityCriterionOut},
+                   extensions=body_rules(required=["name", "securityCriteriaResource", "constraintType"]))
     def post(self, request):
         data = validated(CriterionInput, request.data)
         criterion = services.criterion_create(

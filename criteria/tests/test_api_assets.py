@@ -59,7 +59,7 @@ def test_acme_catalog_user_updates_only_home_goods_but_reads_both(acme, api):
     assert r.status_code == 200 and r.json()["displayName"] == "Home & Garden"
     r = client.put("/ccadmin/v1/catalogs/ApparelCatalog", {"displayName": "Clothes"}, format="json")
     assert r.status_code == 403 and r.json()["errorCode"] == "security_criteria_denied"
-    assert "securityCriterionHomeGoodsCatalog" in r.json()["message"]
+    assert "homeGoodsCatalogGrant" in r.json()["message"]
     assert Catalog.objects.get(org=acme, code="ApparelCatalog").display_name == "Apparel"
     for code in ("HomeGoodsCatalog", "ApparelCatalog"):
         assert client.get(f"/ccadmin/v1/catalogs/{code}").status_code == 200

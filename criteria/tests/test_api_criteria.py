@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from accessadmin.models import Role
+from accessadmin.models import AuditEvent, Role
 from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
 
@@ -164,13 +164,64 @@ def test_invalid_json_and_invalid_updates_are_22064(acme, acme_admin, api):
     assert criterion.constraint_type == "grant" and criterion.constraints.get().values == ["A"]
 
 
-def test_duplicate_id_and_name_conflict(acme_admin, api):
+def test_ids_are_the_key_and_names_are_labels(acme_admin, api):
     client = api(acme_admin)
     client.post("/ccadmin/v1/adminSecurityCriteria", CATALOG_EXAMPLE, format="json")
     r = client.post("/ccadmin/v1/adminSecurityCriteria", CATALOG_EXAMPLE, format="json")
     assert r.status_code == 409 and r.json()["errorCode"] == "duplicate_id"
-    r = client.post("/ccadmin/v1/adminSecurityCriteria", {**CATALOG_EXAMPLE, "id": "other"}, format="json")
-    assert r.status_code == 409 and r.json()["errorCode"] == "duplicate_name"
+    for other in ("other", "another"):
+        r = client.post("/ccadmin/v1/adminSecurityCriteria", {**CATALOG_EXAMPLE, "id": other,
+                                                               "name": CATALOG_EXAMPLE["name"].upper()}, format="json")
+        assert r.status_code == 201, r.json()
+    r = client.put("/ccadmin/v1/adminSecurityCriteria/other", {"name": CATALOG_EXAMPLE["name"]}, format="json")
+    assert r.status_code == 200 and r.json()["name"] == CATALOG_EXAMPLE["name"]
+    names = [c["name"].lower() for c in client.get("/ccadmin/v1/adminSecurityCriteria").json()["items"]]
+    assert names == [CATALOG_EXAMPLE["name"].lower()] * 3
+
+
+@pytest.mark.parametrize("example", [CATALOG_EXAMPLE, PRICE_GROUP_EXAMPLE])
+def test_the_documented_examples_pass_on_the_demo_data(acme, acme_admin, api, example):
+    from ..demo import seed
+
+    make_user(acme, username="acme-catalog", privileges=[Privilege.CATALOG])
+    seed(orgs={"acme": acme})
+    demo_names = set(SecurityCriterion.objects.filter(org=acme).values_list("name", flat=True))
+    assert example["name"] in demo_names  # the demo already holds a criterion of that name
+    r = api(acme_admin).post("/ccadmin/v1/adminSecurityCriteria", example, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["id"] == example["id"] and r.json()["name"] == example["name"]
+    assert SecurityCriterion.objects.filter(org=acme, name=example["name"]).count() == 2
+
+
+@pytest.mark.parametrize("constraints", [
+    [{"values": ["HomeGoodsCatalog"]}],
+    [{"constraintConfig": {"id": "ora.catalogConstraintConfiguration"}, "values": ["A", "B"]}],
+    [{"values": []}, {"values": ["A"]}],
+])
+def test_a_grant_none_criterion_takes_no_values(acme, acme_admin, api, constraints):
+    client = api(acme_admin)
+    r = client.post("/ccadmin/v1/adminSecurityCriteria", {
+        "id": "noneAtAll", "name": "Nothing", "securityCriteriaResource": {"id": "ora.catalogAssetResource"},
+        "constraintType": "grantNone", "constraints": constraints}, format="json")
+    assert r.status_code == 400, r.json()
+    assert r.json()["errorCode"] == "22064" and "constraints" in r.json()["fields"]
+    assert not SecurityCriterion.objects.filter(code="noneAtAll").exists()
+    make_criterion(acme, Resource.CATALOG, "grantNone", code="none")
+    before = AuditEvent.objects.count()
+    r = client.put("/ccadmin/v1/adminSecurityCriteria/none", {"constraints": constraints}, format="json")
+    assert r.status_code == 400 and r.json()["errorCode"] == "22064"
+    assert not SecurityCriterion.objects.get(code="none").constraints.exclude(values=[]).exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_grant_none_criterion_without_values_is_created(acme_admin, api):
+    for body in ({}, {"constraints": []}, {"constraints": [{"values": []}]}):
+        code = f"none{len(body)}{len(body.get('constraints', [])) if body else 0}"
+        r = api(acme_admin).post("/ccadmin/v1/adminSecurityCriteria", {
+            "id": code, "name": "Nothing", "securityCriteriaResource": {"id": "ora.catalogAssetResource"},
+            "constraintType": "grantNone", **body}, format="json")
+        assert r.status_code == 201, r.json()
+        assert all(not c["values"] for c in r.json()["constraints"])
 
 
 def test_roles_take_criteria_and_delete_in_use_is_22084(acme, acme_admin, api):

@@ -21,7 +21,7 @@ def test_catalog_user_edits_only_what_criteria_allow(browser_page, login_in_brow
     assert row.locator("[data-editable=no]").count() == 1
     row.get_by_role("link", name="why?").click()
     assert "Refused" in page.locator("#verdict").inner_text()
-    assert "securityCriterionHomeGoodsCatalog" in page.locator("table").inner_text()
+    assert "homeGoodsCatalogGrant" in page.locator("table").inner_text()
     page.goto(f"{page.base}/catalog/catalogs/HomeGoodsCatalog/")
     page.fill("input[name=display_name]", "Home & Garden")
     page.get_by_role("button", name="Save").click()

@@ -208,8 +208,8 @@ def test_demo_seed_is_idempotent_and_matches_the_issue(acme, globex):
     assert sorted(PriceGroup.objects.filter(org=acme).values_list("code", flat=True)) == [
         "DefaultPriceGroup", "HomeGoodsPriceGroup", "SalePriceGroup"]
     assert sorted(SecurityCriterion.objects.filter(org=acme).values_list("code", flat=True)) == [
-        "securityCriterionHomeGoodsCatalog", "securityCriterionHomeGoodsPriceGroup"]
+        "homeGoodsCatalogGrant", "homeGoodsPriceGroupGrant"]
     carl = User.objects.get(pk=carl.pk)
     roles = {r.code: [c.code for c in r.security_criteria.all()] for r in carl.roles.all()}
-    assert roles["catalogRole"] == [] and roles["homeGoodsCatalogEditor"] == ["securityCriterionHomeGoodsCatalog"]
+    assert roles["catalogRole"] == [] and roles["homeGoodsCatalogEditor"] == ["homeGoodsCatalogGrant"]
     assert Role.objects.get(org=acme, code="catalogRole").access_rights.get().code == Privilege.CATALOG

@@ -2,16 +2,20 @@
 
 from rest_framework import serializers
 
+from accessadmin import limits
+from accessadmin.api.fields import Input
 
-class OrgSettingsInput(serializers.Serializer):
+
+class OrgSettingsInput(Input):
     basic_auth_enabled = serializers.BooleanField(required=False)
     enforcement_mode = serializers.CharField(required=False)
 
 
-class SuggestionInput(serializers.Serializer):
+class SuggestionInput(Input):
     name = serializers.CharField(max_length=100)
     days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=limits.DESCRIPTION_MAX_LENGTH)
     allocate = serializers.BooleanField(required=False, default=False)
 
 

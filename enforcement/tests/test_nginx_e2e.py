@@ -117,7 +117,7 @@ def _request(port, method, path, authorization=None, body=None, source="127.0.0.
 
 @pytest.mark.django_db(transaction=True)
 def test_nginx_forwards_allowed_and_refuses_denied_requests(basic_auth, builtin, make_store, make_till, nginx_gateway):
-    org = make_org("nginxorg", "Nginx Org")
+    org = make_org("ng", "Nginx Org")
     till = make_till(org, make_store(org, "ng-s1"), code="ng-s1-t1")
     assert builtin(POS)  # the org default: data on customers, transactions, points, coupons
     auth = basic_auth(till.code)
@@ -146,7 +146,7 @@ def test_nginx_forwards_allowed_and_refuses_denied_requests(basic_auth, builtin,
 def test_nginx_names_the_client_and_a_forged_forwarded_for_does_not_escape_the_throttle(basic_auth, make_store,
                                                                                        make_till, nginx_gateway):
     """Clients on 127.0.0.2 and 127.0.0.3 (loopback aliases), nginx and the app on 127.0.0.1."""
-    org = make_org("nginxorg", "Nginx Org")
+    org = make_org("ng", "Nginx Org")
     till = make_till(org, make_store(org, "ng-s2"), code="ng-s2-t1")
     limit = auth.throttle.limits["addr"].failures
     statuses = [_request(nginx_gateway, "GET", "/v2/customers", basic_auth(f"ng-guess-{n}", "wrong"),

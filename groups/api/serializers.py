@@ -2,31 +2,34 @@
 
 from rest_framework import serializers
 
+from accessadmin import limits
+from accessadmin.api.fields import Input
+
 from .. import cells as cellsmod
 
 PLATFORM = "platform"
 
 
-class CellInput(serializers.Serializer):
+class CellInput(Input):
     resource = serializers.CharField()
     api = serializers.ChoiceField(choices=cellsmod.APIS)
     read = serializers.BooleanField(default=False)
     write = serializers.BooleanField(default=False)
 
 
-class GroupInput(serializers.Serializer):
+class GroupInput(Input):
     name = serializers.CharField(max_length=100, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     # Checked by groups.cells.parse (stable error codes), so kept loose here.
     permissions = serializers.JSONField(required=False)
 
 
-class StoresInput(serializers.Serializer):
+class StoresInput(Input):
     stores = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False, max_length=100_000)
 
 
-class DefaultGroupInput(serializers.Serializer):
-    access_group = serializers.IntegerField()
+class DefaultGroupInput(Input):
+    access_group = serializers.IntegerField(min_value=1, max_value=limits.BIGINT_MAX)
 
 
 def _who(user, group) -> str | None:

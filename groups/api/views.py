@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
-from accessadmin.api.schema import PAGE_NUMBER
+from accessadmin.api.schema import PAGE_NUMBER, body_rules
 from accessadmin.errors import InvalidInput
 
 from .. import cells as cellsmod
@@ -68,7 +68,8 @@ class GroupListView(GroupAPIView, GenericAPIView):
         resources = selectors.resource_list()
         return self.get_paginated_response([group_payload(g, resources) for g in page])
 
-    @extend_schema(operation_id="access_groups_create", request=GroupInput, responses={201: doc.AccessGroup})
+    @extend_schema(operation_id="access_groups_create", request=GroupInput, responses={201: doc.AccessGroup},
+                   extensions=body_rules(required=["name"]))
     def post(self, request):
         data = validated(GroupInput, request.data)
         if "name" not in data:
@@ -99,7 +100,8 @@ class GroupDetailView(GroupAPIView):
     def patch(self, request, pk):
         return self._update(request, pk, partial=True)
 
-    @extend_schema(operation_id="access_groups_update", request=GroupInput, responses=doc.AccessGroup)
+    @extend_schema(operation_id="access_groups_update", request=GroupInput, responses=doc.AccessGroup,
+                   extensions=body_rules(required=["name", "permissions"]))
     def put(self, request, pk):
         return self._update(request, pk, partial=False)
 
@@ -110,8 +112,9 @@ class GroupDiffView(GroupAPIView):
     @extend_schema(operation_id="access_groups_diff", request=GroupInput, responses=doc.GroupDiff)
     def post(self, request, pk):
         group = self.group(pk)
+        data = validated(GroupInput, request.data)
         resources = selectors.resource_list()
-        after = cellsmod.parse(request.data.get("permissions", []), (r.key for r in resources))
+        after = cellsmod.parse(data.get("permissions", []), (r.key for r in resources))
         before = cellsmod.of_group(group, resources)
         return Response({**cellsmod.diff(before, after), "warnings": services.cell_warnings(after)})
 

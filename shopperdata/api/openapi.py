@@ -27,6 +27,9 @@ PROFILE_INPUT = {
                    '`{"email": "ann@example.com", "lastName": "Lee"}`.',
 }
 
+# A new profile needs an email address or a mobile number.
+EMAIL_OR_MOBILE = {"anyOf": [{"required": ["email"]}, {"required": ["mobile"]}]}
+
 SHOPPER_TYPE_INPUT = {
     "type": "object",
     "properties": {

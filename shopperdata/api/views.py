@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
-from accessadmin.api.schema import OFFSET_LIMIT
+from accessadmin.api.schema import OFFSET_LIMIT, body_rules
 from accessadmin.errors import InvalidInput
 
 from .. import policies, selectors, services
@@ -92,7 +92,7 @@ class ProfileListView(OrgScopedMixin, APIView):
                                sort=[{"property": "id", "order": "asc"}])
 
     @extend_schema(operation_id="createProfile", request={"application/json": doc.PROFILE_INPUT},
-                   responses={201: doc.PROFILE},
+                   responses={201: doc.PROFILE}, extensions=body_rules(**doc.EMAIL_OR_MOBILE),
                    description="Properties at the top level, e.g. `{\"email\": ..., \"lastName\": ...}`.")
     def post(self, request):
         values = {k: v for k, v in _object_body(request).items() if k not in RESERVED_KEYS}

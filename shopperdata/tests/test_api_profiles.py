@@ -119,7 +119,7 @@ def test_deny_allows_sending_back_the_current_value_or_the_mask(acme, audit_role
         "c_pin": {"type": "number", "readAccessRight": "ar10", "writeAccessRight": "ar10",
                   "writeSecurityLevel": "deny", "securityMaskingValue": -1},
     })
-    profile = new_profile(acme, c_code="A-1", c_pin=1234)
+    profile = new_profile(acme, email="deny@example.com", c_code="A-1", c_pin=1234)
     client = api(csr)
     assert client.get(url(profile)).json()["c_code"] == "A-1"
     assert client.put(url(profile), {"c_code": "A-1"}, format="json").status_code == 200   # current value
@@ -137,7 +137,7 @@ def test_deny_allows_sending_back_the_current_value_or_the_mask(acme, audit_role
 def test_read_refused_with_deny_leaves_the_property_out(acme, audit_role, csr, auditor, api, configure,
                                                          new_profile):
     configure(acme, {"c_score": {"type": "number", "readRole": "audit", "readSecurityLevel": "deny"}})
-    profile = new_profile(acme, c_score=7)
+    profile = new_profile(acme, email="score@example.com", c_score=7)
     assert "c_score" not in api(csr).get(url(profile)).json()
     assert api(auditor).get(url(profile)).json()["c_score"] == 7
     # write stays open (ignore level, no write attributes), so the CSR may set it without reading it
@@ -369,3 +369,41 @@ def test_the_documents_three_examples_through_the_api(acme, acme_admin, audit_ro
         stored = Profile.objects.get(pk=profile.pk).first_name
         assert stored == ("Changed" if writes else "Ann"), name
         Profile.objects.filter(pk=profile.pk).update(first_name="Ann")
+
+
+@pytest.mark.parametrize("body", [{}, {"firstName": "Ann", "lastName": "Lee"}, {"email": "", "mobile": ""},
+                                  {"email": None, "mobile": None}, {"id": "p1", "links": []}])
+def test_a_profile_without_an_email_or_mobile_is_refused(acme, csr, api, body):
+    before = (Profile.objects.count(), AuditEvent.objects.count())
+    r = api(csr).post(PROFILES, body, format="json")
+    assert r.status_code == 400, r.json()
+    assert r.json()["errorCode"] == "identifier_required"
+    assert set(r.json()["fields"]) == {"email", "mobile"}
+    assert (Profile.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_one_identifier_is_enough_and_the_last_one_cannot_be_removed(acme, csr, api):
+    client = api(csr)
+    by_mobile = client.post(PROFILES, {"mobile": "+47 400 00 002"}, format="json")
+    assert by_mobile.status_code == 201, by_mobile.json()
+    created = client.post(PROFILES, {"email": "only@example.com"}, format="json")
+    assert created.status_code == 201
+    profile = Profile.objects.get(pk=created.json()["id"])
+    r = client.put(url(profile), {"email": None}, format="json")
+    assert r.status_code == 400 and r.json()["errorCode"] == "identifier_required"
+    assert Profile.objects.get(pk=profile.pk).email == "only@example.com"
+    r = client.put(url(profile), {"email": None, "mobile": "+47 400 00 003"}, format="json")
+    assert r.status_code == 200 and r.json()["mobile"] == "+4740000003" and r.json()["email"] is None
+
+
+def test_a_property_in_another_casing_is_named_in_the_answer(acme, csr, api):
+    r = api(csr).post(PROFILES, {"email": "case@example.com", "first_name": "Ann"}, format="json")
+    assert r.status_code == 400 and r.json()["errorCode"] == "unknown_property"
+    assert "firstName" in r.json()["message"]
+    assert not Profile.objects.filter(email="case@example.com").exists()
+
+
+def test_a_json_number_is_not_a_name(acme, csr, api):
+    r = api(csr).post(PROFILES, {"email": "num@example.com", "firstName": 12}, format="json")
+    assert r.status_code == 400 and r.json()["errorCode"] == "invalid_property_value"
+    assert not Profile.objects.filter(email="num@example.com").exists()

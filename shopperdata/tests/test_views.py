@@ -263,3 +263,13 @@ def test_no_implicit_bypass_for_administrators_on_the_page(demo_acme, acme_admin
     profile = Profile.objects.filter(org=demo_acme).first()
     r = pages(acme_admin).get(f"/shoppers/{profile.pk}/")
     assert cell(r, "lastName") == "XXXXX" and cell(r, "loyaltyTier") == "—"
+
+
+def test_create_page_refuses_an_empty_profile(acme, csr, pages):
+    client = pages(csr)
+    data = form_data(client.get("/shoppers/new/"))
+    data.update(firstName="Nobody")
+    r = client.post("/shoppers/new/", data)
+    assert r.status_code == 400
+    assert b"A profile needs an email address or a mobile number." in r.content
+    assert not Profile.objects.filter(org=acme).exists()

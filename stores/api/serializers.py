@@ -2,21 +2,25 @@
 
 from rest_framework import serializers
 
+from accessadmin import limits
+from accessadmin.api.fields import Input
 
-class StoreCreateInput(serializers.Serializer):
+
+class StoreCreateInput(Input):
     code = serializers.CharField(max_length=50)
     name = serializers.CharField(max_length=200)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    access_group = serializers.IntegerField(required=False, allow_null=True, default=None)
+    access_group = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                            max_value=limits.BIGINT_MAX)
 
 
-class StoreUpdateInput(serializers.Serializer):
+class StoreUpdateInput(Input):
     name = serializers.CharField(max_length=200, required=False)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    access_group = serializers.IntegerField(required=False, allow_null=True)
+    access_group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=limits.BIGINT_MAX)
 
 
-class ManagerInput(serializers.Serializer):
+class ManagerInput(Input):
     user = serializers.CharField(max_length=150)
 
 
@@ -39,13 +43,13 @@ def store_payload(store, default_group) -> dict:
     }
 
 
-class TillCreateInput(serializers.Serializer):
+class TillCreateInput(Input):
     code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ApiClientInput(serializers.Serializer):
+class ApiClientInput(Input):
     name = serializers.CharField(max_length=100)
-    access_group = serializers.IntegerField()
+    access_group = serializers.IntegerField(min_value=1, max_value=limits.BIGINT_MAX)
 
 
 def till_payload(till, secret: str | None = None) -> dict:

@@ -11,6 +11,7 @@ from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from accessadmin.api.schema import PAGE_NUMBER
+from accessadmin.caching import never_stored
 from groups import selectors as group_selectors
 from groups.api.serializers import StoresInput, group_payload
 from groups.policies import can_manage_groups
@@ -151,6 +152,7 @@ class StoreTillsView(TillsAPIView):
         return Response({"results": [till_payload(t) for t in selectors.till_list(org=self.org, store=store)]})
 
     @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses={201: doc.TillWithSecret})
+    @never_stored
     def post(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(TillCreateInput, request.data)
@@ -177,6 +179,7 @@ class TillDetailView(TillsAPIView):
 
 class TillRotateView(TillsAPIView):
     @extend_schema(operation_id="tills_rotate_secret", request=None, responses=doc.TillWithSecret)
+    @never_stored
     def post(self, request, code):
         till, secret = services.till_rotate_secret(actor=request.user, org=self.org,
                                                    till=selectors.till_get(org=self.org, code=code))
@@ -223,6 +226,7 @@ class ApiClientListView(OrgScopedMixin, GenericAPIView):
 
     @extend_schema(operation_id="api_clients_create", request=ApiClientInput,
                    responses={201: doc.ApiClientWithSecret})
+    @never_stored
     def post(self, request):
         data = validated(ApiClientInput, request.data)
         group = group_selectors.group_get(org=self.org, pk=data["access_group"])

@@ -28,8 +28,8 @@ def test_create_till_returns_the_secret_once_and_it_works(till_client, api, acme
 
 def test_create_till_refusals_change_nothing(api, acme_admin, store):
     client = api(acme_admin)
-    client.post("/api/v1/stores/acme-s001/tills/", {"code": "t-1"}, format="json")
-    dup = client.post("/api/v1/stores/acme-s001/tills/", {"code": "t-1"}, format="json")
+    client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-t-1"}, format="json")
+    dup = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-t-1"}, format="json")
     assert dup.status_code == 409 and dup.json()["code"] == "duplicate_code"
     bad = client.post("/api/v1/stores/acme-s001/tills/", {"code": "no spaces!"}, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_code"
@@ -39,27 +39,27 @@ def test_create_till_refusals_change_nothing(api, acme_admin, store):
 
 def test_rotate_secret_returns_a_new_secret_and_the_old_stops(till_client, api, acme_admin, store):
     client = api(acme_admin)
-    first = client.post("/api/v1/stores/acme-s001/tills/", {"code": "r-1"}, format="json").json()["secret"]
-    assert till_client("r-1", first).get("/v2/customers").status_code == 200
-    rotated = client.post("/api/v1/tills/r-1/rotate-secret/")
+    first = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-r-1"}, format="json").json()["secret"]
+    assert till_client("acme-r-1", first).get("/v2/customers").status_code == 200
+    rotated = client.post("/api/v1/tills/acme-r-1/rotate-secret/")
     assert rotated.status_code == 200
     second = rotated.json()["secret"]
     assert second != first and rotated.json()["secret_rotated_at"]
-    assert till_client("r-1", first).get("/v2/customers").status_code == 401
-    assert till_client("r-1", second).get("/v2/customers").status_code == 200
+    assert till_client("acme-r-1", first).get("/v2/customers").status_code == 401
+    assert till_client("acme-r-1", second).get("/v2/customers").status_code == 200
 
 
 def test_deactivate_and_activate(make_till, till_client, api, acme_admin, acme, store):
-    till = make_till(acme, store, code="d-1")
+    till = make_till(acme, store, code="acme-d-1")
     client = api(acme_admin)
-    assert client.post("/api/v1/tills/d-1/deactivate/").json()["active"] is False
+    assert client.post("/api/v1/tills/acme-d-1/deactivate/").json()["active"] is False
     assert till_client(till.code).get("/v2/customers").status_code == 401
-    assert client.post("/api/v1/tills/d-1/activate/").json()["active"] is True
+    assert client.post("/api/v1/tills/acme-d-1/activate/").json()["active"] is True
     assert till_client(till.code).get("/v2/customers").status_code == 200
 
 
 def test_effective_permissions_explain_group_and_why(make_group, make_till, api, acme_admin, acme, store):
-    till = make_till(acme, store, code="e-1")
+    till = make_till(acme, store, code="acme-e-1")
     client = api(acme_admin)
     body = client.get(f"/api/v1/tills/{till.code}/effective-permissions/").json()
     assert body["access_group"]["name"] == "POS" and body["source"] == "org_default"
@@ -73,7 +73,7 @@ def test_effective_permissions_explain_group_and_why(make_group, make_till, api,
 
 
 def test_other_org_and_unprivileged_users(make_till, api, acme, globex_admin, store):
-    till = make_till(acme, store, code="iso-1")
+    till = make_till(acme, store, code="acme-iso-1")
     other = api(globex_admin)
     assert_other_org_404(other, f"/api/v1/tills/{till.code}/")
     assert_other_org_404(other, f"/api/v1/tills/{till.code}/rotate-secret/", "post")
@@ -104,29 +104,29 @@ def test_till_list_query_counts_are_constant(builtin, make_store, make_till, api
 def test_till_pages_create_show_secret_once_rotate_deactivate(pages, acme, acme_admin, store):
     page = pages(acme_admin)
     assert page.get("/stores/-/tills/new/?store=acme-s001").status_code == 200
-    response = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "pg-1"})
+    response = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "acme-pg-1"})
     assert response.status_code == 200
     secret = response.context["secret"]
     assert secret.encode() in response.content
     assert "no-store" in response["Cache-Control"]
-    detail = page.get("/stores/-/tills/pg-1/")
+    detail = page.get("/stores/-/tills/acme-pg-1/")
     assert detail.status_code == 200 and secret.encode() not in detail.content
     assert b"What can this till do, and why" in detail.content and b"POS" in detail.content
-    rotated = page.post("/stores/-/tills/pg-1/rotate/")
+    rotated = page.post("/stores/-/tills/acme-pg-1/rotate/")
     assert rotated.status_code == 200 and rotated.context["secret"] != secret
-    assert page.post("/stores/-/tills/pg-1/deactivate/").status_code == 302
+    assert page.post("/stores/-/tills/acme-pg-1/deactivate/").status_code == 302
     assert b"Inactive" in page.get("/stores/-/tills/").content
-    dup = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "pg-1"})
+    dup = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "acme-pg-1"})
     assert dup.status_code == 200 and b"This code is taken." in dup.content
 
 
 def test_till_pages_other_org_404(make_till, pages, acme, globex_admin, store):
-    make_till(acme, store, code="pg-iso")
+    make_till(acme, store, code="acme-pg-iso")
     page = pages(globex_admin)
-    assert page.get("/stores/-/tills/pg-iso/").status_code == 404
-    assert page.post("/stores/-/tills/pg-iso/rotate/").status_code == 404
-    assert page.post("/stores/-/tills/pg-iso/deactivate/").status_code == 404
-    assert b"pg-iso" not in page.get("/stores/-/tills/").content
+    assert page.get("/stores/-/tills/acme-pg-iso/").status_code == 404
+    assert page.post("/stores/-/tills/acme-pg-iso/rotate/").status_code == 404
+    assert page.post("/stores/-/tills/acme-pg-iso/deactivate/").status_code == 404
+    assert b"acme-pg-iso" not in page.get("/stores/-/tills/").content
 
 
 def test_store_page_links_to_its_tills(pages, acme_admin, store):

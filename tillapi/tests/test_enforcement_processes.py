@@ -69,7 +69,7 @@ class OtherProcess:
 @pytest.mark.django_db(transaction=True)
 def test_changes_take_effect_on_the_next_request_of_another_process(basic_auth, builtin, make_group, make_store,
                                                                     make_till):
-    org = make_org("procorg", "Process Org")
+    org = make_org("proc", "Process Org")
     store = make_store(org, "proc-s1")
     till = make_till(org, store, code="proc-s1-t1")
     other = OtherProcess()

@@ -33,7 +33,7 @@ ENDPOINTS = [
     ("GET", "/v2/stores", "store", "config", 200, None),
     ("POST", "/v2/stores", "store", "config", 201, lambda c: {"code": f"new-{next(_n)}", "name": "New"}),
     ("GET", "/v2/tills", "till", "config", 200, None),
-    ("POST", "/v2/tills", "till", "config", 201, lambda c: {"store": c["store"], "code": f"new-t{next(_n)}"}),
+    ("POST", "/v2/tills", "till", "config", 201, lambda c: {"store": c["store"], "code": f"acme-new-t{next(_n)}"}),
     ("GET", "/v2/behavioral-events", "behavioral_event", "config", 200, None),
     ("POST", "/v2/behavioral-events", "behavioral_event", "config", 201, lambda c: {"name": f"ev{next(_n)}"}),
     ("GET", "/v2/org", "organization", "config", 200, None),

@@ -20,9 +20,11 @@ from . import audit
 from .errors import Conflict, Forbidden, InvalidInput
 from .identity import forget
 from .models import AccessRight, ApiToken, Org, Role, User
-from .policies import can_edit_access_right, can_manage_identity, may_use_name
+from .policies import can_edit_access_right, can_manage_identity, is_platform_staff, may_use_name
 from .privileges import BUILTIN_ROLES, PRIVILEGE_DESCRIPTIONS, PRIVILEGE_NAMES, Privilege
+from .validation import clean_name
 
+NAME_MAX_LENGTH = Role._meta.get_field("name").max_length  # orgs, roles and access rights alike (200)
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -37,13 +39,7 @@ def _check_id(value: str, what: str) -> str:
 
 
 def _check_name(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput("Name is required.", code="name_required", fields={"name": ["This field is required."]})
-    if len(value) > 200:
-        raise InvalidInput("Name is too long (200 characters at most).", code="name_too_long",
-                           fields={"name": ["At most 200 characters."]})
-    return value
+    return clean_name(value, max_length=NAME_MAX_LENGTH)
 
 
 def check_namespace(*, actor, org: Org, name: str, field: str) -> None:
@@ -81,7 +77,7 @@ def ensure_builtin_privileges() -> dict[str, AccessRight]:
 @transaction.atomic
 def org_create(*, actor, code: str, name: str) -> Org:
     """Returns a new org with one built-in role per privilege. Platform staff only."""
-    if actor is not None and not (actor.is_superuser and actor.org_id is None):
+    if actor is not None and not is_platform_staff(actor):
         raise Forbidden("Only platform staff create organizations.")
     code = (code or "").strip().lower()
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,49}$", code):

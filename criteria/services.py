@@ -14,12 +14,14 @@ from accessadmin import audit, limits
 from accessadmin.errors import Conflict, Forbidden, InvalidInput
 from accessadmin.models import Org, Role
 from accessadmin.services import ID_RE
+from accessadmin.validation import clean_name
 
 from . import policies
 from .models import Catalog, CriterionRole, PriceGroup, SecurityConstraint, SecurityCriterion
 from .resources import ACTIONS, RESOURCES, Action, Resource
 
 # The commerce platform's error codes for security criteria.
+NAME_MAX_LENGTH = SecurityCriterion._meta.get_field("name").max_length
 INVALID = "22064"
 IN_USE = "22084"
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -247,7 +249,7 @@ def criterion_create(*, actor, org: Org, name: str, resource: str, constraint_ty
     constraint configuration id); `roles` are role ids to give it to.
     """
     _require_criteria_admin(actor)
-    name = _text(name, "name", required=True, max_length=200, code=INVALID)
+    name = clean_name(name, max_length=NAME_MAX_LENGTH, code=INVALID)
     description = _text(description, "description", required=False, max_length=limits.DESCRIPTION_MAX_LENGTH,
                         code=INVALID)
     resource = _check_resource(resource)
@@ -288,7 +290,7 @@ def criterion_update(*, actor, criterion: SecurityCriterion, name: str | None = 
         raise _invalid("constraintType cannot be changed; create another criterion.", "constraintType")
     _check_actions(actions)
     if name is not None:
-        criterion.name = _text(name, "name", required=True, max_length=200, code=INVALID)
+        criterion.name = clean_name(name, max_length=NAME_MAX_LENGTH, code=INVALID)
     if description is not None:
         criterion.description = _text(description, "description", required=False,
                                       max_length=limits.DESCRIPTION_MAX_LENGTH, code=INVALID)

@@ -21,9 +21,9 @@ from oauth2_provider.models import AccessToken
 from accessadmin.models import Org
 from accessadmin.tenancy import scope
 from groups import selectors as group_selectors
-from groups.builtins import POS
-from groups.models import AccessGroup, DefaultAccessGroup, PermissionCell
+from groups.models import AccessGroup, PermissionCell
 from groups.policies import permission_for_method
+from stores import selectors as store_selectors
 from stores.models import Store, Till
 
 from . import usage
@@ -32,7 +32,10 @@ from .models import EnforcementState, UsageRecord
 _GROUP_COLUMNS = "g.id, g.name, g.is_active, g.grants_all, g.updated_at"
 
 
-def _till_sql() -> str:
+def _till_sql() -> tuple[str, list]:
+    """Returns the till query and its parameters before the till code. The group is the store's effective
+    group, resolved by the stores app's rule (stores.selectors.effective_group_id_sql)."""
+    effective, params = store_selectors.effective_group_id_sql(store="s", org_id="o.id")
     return f"""
         SELECT t.id, t.code, t.secret_hash, t.is_active, t.last_used_at,
                s.id, s.code, s.access_group_id,
@@ -42,26 +45,25 @@ def _till_sql() -> str:
         FROM {Till._meta.db_table} t
         JOIN {Store._meta.db_table} s ON s.id = t.store_id
         JOIN {Org._meta.db_table} o ON o.id = t.org_id
-        LEFT JOIN {DefaultAccessGroup._meta.db_table} d ON d.org_id = o.id
-        LEFT JOIN {AccessGroup._meta.db_table} g ON g.id = COALESCE(
-            s.access_group_id, d.group_id,
-            (SELECT p.id FROM {AccessGroup._meta.db_table} p WHERE p.org_id IS NULL AND p.name = %s))
+        LEFT JOIN {AccessGroup._meta.db_table} g ON g.id = {effective}
         WHERE t.code = %s
-    """
+    """, params
 
 
-_TILL_SQL = None
+_TILL_SQL: tuple[str, list] | None = None
 
 
 def till_row(code: str) -> tuple | None:
     """Returns the till's auth row (see _till_sql for the columns), or None. One query."""
     global _TILL_SQL
     if _TILL_SQL is None:
-        _TILL_SQL = " ".join(_till_sql().split())  # shorter to scan for placeholders on every execute
+        sql, params = _till_sql()
+        _TILL_SQL = " ".join(sql.split()), params  # shorter to scan for placeholders on every execute
+    sql, params = _TILL_SQL
     if connection.vendor == "postgresql":
-        return _prepared_fetchone(_TILL_SQL, [POS, code])
+        return _prepared_fetchone(sql, [*params, code])
     with connection.cursor() as cursor:
-        cursor.execute(_TILL_SQL, [POS, code])
+        cursor.execute(sql, [*params, code])
         return cursor.fetchone()
 
 

@@ -80,5 +80,5 @@ def usage_suggest(request, code):
                 return redirect("groups:detail", pk=group.pk)
     return render(request, "enforcement/usage_suggest.html", {
         "store": store, "days": days, "form": form, "cells": cellsmod.payload(grants, resources),
-        "effective": store.access_group or group_selectors.default_group(org=request.org)})
+        "effective": store_selectors.effective_group(store).group})
 

@@ -21,11 +21,21 @@ def resource_list():
 
 
 def default_group(*, org: Org) -> AccessGroup:
-    """Returns the org's default group: the one it chose, else the built-in POS group."""
+    """Returns the org's default group: the one it chose, else the built-in POS group.
+
+    The same rule in SQL, for queries that resolve it in the database: default_group_id_sql()."""
     row = DefaultAccessGroup.objects.select_related("group").filter(org=org).first()
     if row is not None:
         return row.group
     return AccessGroup.objects.get(org__isnull=True, name=POS)
+
+
+def default_group_id_sql(*, org_id: str) -> tuple[str, list]:
+    """Returns (SQL expression, params) for the id of the default group of the org whose id is the SQL
+    expression `org_id`: default_group() in SQL (the org's choice, else the built-in POS group)."""
+    chosen = f"SELECT d.group_id FROM {DefaultAccessGroup._meta.db_table} d WHERE d.org_id = {org_id}"
+    pos = f"SELECT p.id FROM {AccessGroup._meta.db_table} p WHERE p.org_id IS NULL AND p.name = %s"
+    return f"COALESCE(({chosen}), ({pos}))", [POS]
 
 
 def _store_count(org: Org):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from accessadmin import audit
 from accessadmin.errors import Forbidden, InvalidInput
 from accessadmin.models import Org
+from accessadmin.validation import clean_name
 
 from . import cells as cellsmod
 from . import selectors
@@ -33,12 +34,7 @@ def _require_manager(actor) -> None:
 
 
 def _clean_name(*, org: Org, name: str, exclude_pk=None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("Name is required.", code="name_required", fields={"name": ["This field is required."]})
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"Name is longer than {MAX_NAME} characters.", code="name_too_long",
-                           fields={"name": [f"At most {MAX_NAME} characters."]})
+    name = clean_name(name, max_length=MAX_NAME)
     clash = AccessGroup.objects.filter(Q(org=org) | Q(org__isnull=True), name__iexact=name)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)

@@ -13,6 +13,7 @@ from django.db.models import F
 from accessadmin import limits
 from accessadmin.errors import AppError, Conflict, InvalidInput, NotFound
 from accessadmin.models import Org
+from accessadmin.validation import clean_name
 
 from . import selectors
 from .models import BehavioralEvent, BehavioralEventDefinition, PointsAccount, PointsEntry, Transaction
@@ -140,10 +141,7 @@ def points_redeem(*, caller, org: Org, customer_id, points) -> int:
 
 @transaction.atomic
 def event_definition_create(*, org: Org, name: str, description: str = "", attributes=None):
-    name = name.strip() if isinstance(name, str) else ""
-    if not name or len(name) > EVENT_NAME_MAX_LENGTH:
-        raise InvalidInput(f"name is required (at most {EVENT_NAME_MAX_LENGTH} characters).", code="invalid_name",
-                           fields={"name": [f"1–{EVENT_NAME_MAX_LENGTH} characters."]})
+    name = clean_name(name, max_length=EVENT_NAME_MAX_LENGTH)
     description = description or ""
     if not isinstance(description, str) or len(description) > limits.DESCRIPTION_MAX_LENGTH:
         raise InvalidInput(f"description must be text of at most {limits.DESCRIPTION_MAX_LENGTH} characters.",

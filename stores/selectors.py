@@ -1,5 +1,8 @@
 """Reads of stores (limited to what the actor may see), tills and API clients (scoped to one org)."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_users_with_perms
@@ -12,6 +15,39 @@ from groups import selectors as group_selectors
 from .models import ApiClient, Store, Till
 from .policies import stores_visible
 
+# --- the effective group of a store (and of its tills) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectiveGroup:
+    group: Any         # the access group the store's tills act with
+    source: str        # "store" (allocated to the store) or "org_default" (the org's default group)
+
+    @property
+    def inherited(self) -> bool:
+        return self.source == "org_default"
+
+
+def effective_group(store: Store, *, default=None) -> EffectiveGroup:
+    """Returns the group a store and its tills act with: the store's own group, else the org's default.
+
+    The one home of that rule (in SQL: effective_group_id_sql). `default` is the org's default group when
+    the caller has read it already (once per request, never per row); otherwise it is read when needed.
+    """
+    if store.access_group_id:
+        return EffectiveGroup(store.access_group, "store")
+    return EffectiveGroup(default if default is not None else group_selectors.default_group(org=store.org_id),
+                          "org_default")
+
+
+def effective_group_id_sql(*, store: str, org_id: str) -> tuple[str, list]:
+    """Returns (SQL expression, params) for the id of the effective group of the store row aliased `store`
+    of the org whose id is the SQL expression `org_id`: effective_group() in SQL (the enforcement query)."""
+    default_sql, params = group_selectors.default_group_id_sql(org_id=org_id)
+    return f"COALESCE({store}.access_group_id, {default_sql})", params
+
+
+# --- stores ---------------------------------------------------------------------------------------------------
 
 def store_list(*, actor, org: Org, search: str = "", group: str = ""):
     """Returns the stores `actor` may see. `group` is a group id, "none" (default) or empty (all)."""
@@ -76,12 +112,12 @@ def till_get(*, org: Org, code: str) -> Till:
 def effective_permissions(*, org: Org, till: Till) -> dict:
     """Returns what the till may do and why: its group, where the group comes from, and the cells."""
     store = till.store
-    if store.access_group_id:
-        group, source = store.access_group, "store"
-        why = f"Store {store.code} is allocated to {group.name}."
-    else:
-        group, source = group_selectors.default_group(org=org), "org_default"
+    effective = effective_group(store)
+    group, source = effective.group, effective.source
+    if effective.inherited:
         why = f"Store {store.code} has no access group, so it uses the organization's default, {group.name}."
+    else:
+        why = f"Store {store.code} is allocated to {group.name}."
     resources = group_selectors.resource_list()
     group = group_selectors.group_get(org=org, pk=group.pk)
     grants = cellsmod.of_group(group, resources)

@@ -22,6 +22,7 @@ from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org, User
 from accessadmin.policies import may_use_name
 from accessadmin.services import check_namespace
+from accessadmin.validation import clean_name
 from groups import services as group_services
 from groups.models import AccessGroup
 from groups.policies import check_can_receive_stores
@@ -46,13 +47,16 @@ def _state(store: Store) -> dict:
     return {"code": store.code, "name": store.name, "city": store.city}
 
 
-def _clean(value: str, field: str, *, required: bool, max_length: int) -> str:
+STORE_NAME_MAX_LENGTH = Store._meta.get_field("name").max_length
+CITY_MAX_LENGTH = Store._meta.get_field("city").max_length
+CLIENT_NAME_MAX_LENGTH = ApiClient._meta.get_field("name").max_length
+
+
+def _clean_city(value: str) -> str:
     value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"{field} is required.", code=f"{field}_required", fields={field: ["Required."]})
-    if len(value) > max_length:
-        raise InvalidInput(f"{field} is too long.", code=f"{field}_too_long",
-                           fields={field: [f"At most {max_length} characters."]})
+    if len(value) > CITY_MAX_LENGTH:
+        raise InvalidInput("city is too long.", code="city_too_long",
+                           fields={"city": [f"At most {CITY_MAX_LENGTH} characters."]})
     return value
 
 
@@ -66,8 +70,8 @@ def store_create(*, actor, org: Org, code: str, name: str, city: str = "",
     if not CODE_RE.match(code):
         raise InvalidInput("Store code must be 1–50 letters, digits, dots, dashes or underscores.",
                            code="invalid_code", fields={"code": ["Invalid store code."]})
-    name = _clean(name, "name", required=True, max_length=200)
-    city = _clean(city, "city", required=False, max_length=100)
+    name = clean_name(name, max_length=STORE_NAME_MAX_LENGTH)
+    city = _clean_city(city)
     if Store.objects.filter(org=org, code=code).exists():
         raise Conflict(f"A store with code {code!r} exists.", code="duplicate_code",
                        fields={"code": ["This code is taken."]})
@@ -92,9 +96,9 @@ def store_update(*, actor, org: Org, store: Store, name: str | None = None, city
     store = Store.objects.select_for_update().get(pk=store.pk)
     before = _state(store)
     if name is not None:
-        store.name = _clean(name, "name", required=True, max_length=200)
+        store.name = clean_name(name, max_length=STORE_NAME_MAX_LENGTH)
     if city is not None:
-        store.city = _clean(city, "city", required=False, max_length=100)
+        store.city = _clean_city(city)
     store.save(update_fields=["name", "city", "updated_at"])
     if before != _state(store):
         audit.record(org=org, actor=actor, action="store.update", target=store, before=before, after=_state(store))
@@ -303,10 +307,7 @@ def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
     """Returns the new API client and its client secret (shown once; the OAuth2 application keeps a hash).
     `secret` is for demo data only; callers leave it out and get a random one."""
     _require(can_manage_api_clients, actor, "You may not manage API clients.")
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise InvalidInput("Name is required (at most 100 characters).", code="name_required",
-                           fields={"name": ["1–100 characters."]})
+    name = clean_name(name, max_length=CLIENT_NAME_MAX_LENGTH)
     group = _client_group(org, access_group)
     if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
         raise Conflict(f"An API client named {name!r} exists.", code="duplicate_name",

@@ -5,6 +5,8 @@ from rest_framework import serializers
 from accessadmin import limits
 from accessadmin.api.fields import Input
 
+from ..selectors import effective_group
+
 
 class StoreCreateInput(Input):
     code = serializers.CharField(max_length=50)
@@ -30,14 +32,13 @@ def _group_ref(group) -> dict | None:
 
 def store_payload(store, default_group) -> dict:
     """`default_group` is the org's default, read once per request (never per row)."""
-    effective = store.access_group or default_group
+    effective = effective_group(store, default=default_group)
     return {
         "code": store.code,
         "name": store.name,
         "city": store.city,
         "access_group": _group_ref(store.access_group),
-        "effective_access_group": {**_group_ref(effective),
-                                   "source": "store" if store.access_group_id else "org_default"},
+        "effective_access_group": {**_group_ref(effective.group), "source": effective.source},
         "created_at": store.created_at,
         "updated_at": store.updated_at,
     }

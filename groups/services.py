@@ -15,6 +15,7 @@ from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org
 from stores.models import Store
 from stores.policies import stores_visible
+from stores.selectors import api_clients_using_group
 
 from . import cells as cellsmod
 from . import selectors
@@ -148,7 +149,8 @@ def _lock(group: AccessGroup) -> AccessGroup:
 
 @transaction.atomic
 def group_deactivate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
-    """Returns the group made inactive. Refused for built-in groups, the default, or one with stores."""
+    """Returns the group made inactive. Refused for built-in groups, the default, or one with stores or active
+    API clients (409 group_used_by_api_clients naming them). Locks the group row, as api_client_create does."""
     _require_manager(actor)
     check_group_editable(group)
     group = _lock(group)
@@ -156,7 +158,8 @@ def group_deactivate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
         return group
     store_count = Store.objects.filter(access_group=group).count()
     is_default = selectors.default_group(org=org).pk == group.pk
-    check_can_deactivate(group, store_count=store_count, is_default=is_default)
+    check_can_deactivate(group, store_count=store_count, is_default=is_default,
+                         api_clients=api_clients_using_group(group=group))
     group.is_active = False
     group.updated_by = actor
     group.save(update_fields=["is_active", "updated_by", "updated_at"])

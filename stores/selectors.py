@@ -7,7 +7,7 @@ from guardian.shortcuts import get_users_with_perms
 from accessadmin.models import Org
 from accessadmin.tenancy import scope
 
-from .models import Store, Till
+from .models import ApiClient, Store, Till
 from .policies import stores_visible
 
 
@@ -32,6 +32,12 @@ def store_get(*, actor, org: Org, code: str) -> Store:
     if store is None:
         raise Http404("Not found.")
     return store
+
+
+def api_clients_using_group(*, group) -> list[dict]:
+    """Returns [{"id", "name", "client_id"}] of the active API clients acting with `group`, by name."""
+    return list(ApiClient.objects.filter(access_group=group, is_active=True).order_by("name", "pk")
+                .values("id", "name", "client_id"))
 
 
 def store_managers(store: Store):

@@ -146,3 +146,14 @@ def test_query_counts_of_group_pages(acme, acme_admin, pages, make_group, make_s
     _pin(client, f"/groups/{group.pk}/", django_assert_max_num_queries,
          lambda: services.stores_allocate(actor=None, org=acme, group=group,
                                           store_codes=[f"acme-s{i:03d}" for i in range(2, 101)]), "acme-s100")
+
+
+def test_group_page_shows_why_a_group_used_by_api_clients_stays_active(acme, acme_admin, pages, make_group):
+    from stores.tills import services as till_services
+
+    group = make_group(acme, "Partner feed")
+    till_services.api_client_create(actor=acme_admin, org=acme, name="Loyalty sync", access_group=group)
+    r = pages(acme_admin).post(f"/groups/{group.pk}/deactivate/", follow=True)
+    assert ("Partner feed is used by the API client Loyalty sync; give it another group or revoke it first."
+            in r.content.decode())
+    assert AccessGroup.objects.get(pk=group.pk).is_active

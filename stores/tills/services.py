@@ -124,6 +124,8 @@ def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
     if not name or len(name) > 100:
         raise InvalidInput("Name is required (at most 100 characters).", code="name_required",
                            fields={"name": ["1–100 characters."]})
+    if access_group is not None:  # locked like group_deactivate does: a group never goes inactive under a new client
+        access_group = AccessGroup.objects.select_for_update().get(pk=access_group.pk)
     group = _client_group(org, access_group)
     if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
         raise Conflict(f"An API client named {name!r} exists.", code="duplicate_name",

@@ -7,6 +7,7 @@ secrets changed, not their values.
 """
 
 import ipaddress
+import posixpath
 import re
 
 import asyncssh
@@ -368,6 +369,10 @@ def _merge(flow_section: dict | None, given: dict | None, *, partial: bool) -> d
     return {**(flow_section or {}), **given} if partial else given
 
 
+def _same_dir(a: str, b: str) -> bool:
+    return posixpath.normpath("/" + (a or "")) == posixpath.normpath("/" + (b or ""))
+
+
 def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
     """Checks `data` (the input of DataflowInput) and sets it on `flow` (unsaved). References to another
     org's connection or key are 404, like missing ones."""
@@ -426,6 +431,11 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         flow.after_success = data["after_success"]
     if "archive_path" in data:
         flow.archive_path = (data["archive_path"] or "").strip()
+    if flow.source_connection_id == flow.destination_connection_id and \
+            _same_dir(flow.source_path, flow.destination_path):
+        # Delivered files would be picked up again as new source files on every run.
+        raise InvalidInput("The destination is the source directory; deliver to another directory.",
+                           code="same_location", fields={"destination.path": ["The same as the source."]})
     if flow.after_success == AfterSuccess.ARCHIVE and not flow.archive_path:
         raise InvalidInput("archive_path is required when after_success is archive.", code="archive_path_required",
                            fields={"archive_path": ["Required when files are archived."]})

@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("groups.api.urls")),
     path("", include("stores.api.urls")),
     path("", include("connect.api.urls")),
+    path("", include("privacy.api.urls")),
 ]
 
 ccadmin_v1 = [

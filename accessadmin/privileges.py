@@ -9,6 +9,8 @@ class Privilege(StrEnum):
     CS_AGENT = "ora.csAgentPrivilege"
     ACCESS_CONTROL = "accessControlPrivilege"
     CONNECT = "connectPrivilege"
+    PII_DELETION = "piiDeletionPrivilege"
+    PII_APPROVAL = "piiApprovalPrivilege"
 
 
 PRIVILEGE_NAMES = {
@@ -17,6 +19,8 @@ PRIVILEGE_NAMES = {
     Privilege.CS_AGENT: "CS Agent",
     Privilege.ACCESS_CONTROL: "Access control",
     Privilege.CONNECT: "Connect+",
+    Privilege.PII_DELETION: "PII deletion",
+    Privilege.PII_APPROVAL: "PII deletion approval",
 }
 
 PRIVILEGE_DESCRIPTIONS = {
@@ -25,6 +29,8 @@ PRIVILEGE_DESCRIPTIONS = {
     Privilege.CS_AGENT: "Searching, viewing and editing shopper profiles.",
     Privilege.ACCESS_CONTROL: "Access groups, stores, tills and API clients.",
     Privilege.CONNECT: "Connect+: SFTP connections, PGP keys, dataflows and their runs.",
+    Privilege.PII_DELETION: "Raising and cancelling requests to delete a customer's personal data.",
+    Privilege.PII_APPROVAL: "Approving or rejecting requests to delete a customer's personal data.",
 }
 
 # The role every new org gets for each privilege: (role id, role name, privilege).
@@ -34,4 +40,6 @@ BUILTIN_ROLES = (
     ("csAgentRole", "CS Agent", Privilege.CS_AGENT),
     ("accessControlRole", "Access control", Privilege.ACCESS_CONTROL),
     ("connectRole", "Connect+", Privilege.CONNECT),
+    ("piiDeletionRole", "PII deletion", Privilege.PII_DELETION),
+    ("piiApprovalRole", "PII deletion approval", Privilege.PII_APPROVAL),
 )

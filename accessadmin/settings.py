@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "loyalty",
     "criteria",
     "connect",
+    "privacy",
     "tillapi",
     "csp",
     "huey.contrib.djhuey",
@@ -210,7 +211,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"AccessGroupStatusEnum": ["active", "inactive"],
                             "AccessRightTypeEnum": ["generic", "privilege"],
                             "ConnectRunStatusEnum": ["queued", "running", "succeeded", "partial", "failed"],
-                            "ConnectFileStatusEnum": ["running", "committing", "delivered", "skipped", "failed"]},
+                            "ConnectFileStatusEnum": ["running", "committing", "delivered", "skipped", "failed"],
+                            "DeletionRequestStatusEnum": ["PENDING_APPROVAL", "APPROVED", "COMPLETED", "REJECTED",
+                                                          "CANCELLED", "FAILED"]},
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.

@@ -36,7 +36,8 @@ def make_user(org: Org | None, *, username: str | None = None, privileges=(), ro
     """Returns an active user of `org`. `privileges` are granted through the org's built-in roles."""
     builtin = {Privilege.ADMIN: "adminRole", Privilege.CATALOG: "catalogRole",
                Privilege.CS_AGENT: "csAgentRole", Privilege.ACCESS_CONTROL: "accessControlRole",
-               Privilege.CONNECT: "connectRole"}
+               Privilege.CONNECT: "connectRole", Privilege.PII_DELETION: "piiDeletionRole",
+               Privilege.PII_APPROVAL: "piiApprovalRole"}
     role_codes = [builtin[Privilege(p)] for p in privileges] + [r.code if isinstance(r, Role) else r for r in roles]
     user = User(org=org, username=username or f"user{next(_seq)}", **extra)
     user.set_password(password)

@@ -6,11 +6,13 @@ tokens of accessadmin.crypto and never into an audit entry: audits name which
 secrets changed, not their values.
 """
 
+import asyncio
+import concurrent.futures
 import ipaddress
+import posixpath
 import re
 
 import asyncssh
-from asgiref.sync import async_to_sync
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -242,12 +244,23 @@ def endpoint_of(connection: SftpConnection) -> sftp.Endpoint:
                          passphrase=crypto.decrypt(connection.passphrase_encrypted))
 
 
+def _run_async(function, *args):
+    """Returns the result of the coroutine function `function(*args)` run to its end from synchronous code:
+    on a new event loop, in a thread of its own when this thread already runs a loop (an ASGI server)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(function(*args))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(function(*args))).result()
+
+
 def offered_host_key(*, host: str, port: int, pinned: str = "") -> dict:
     """Returns the host key the server at host:port offers now, its fingerprint, and whether it is
     `pinned`. Trusts nothing: pinning a key is a separate, audited change. Unavailable (502, with the
     connection code) when the server cannot be reached or the host is not allowed."""
     try:
-        host_key, fingerprint = async_to_sync(sftp.fetch_host_key)(host, port)
+        host_key, fingerprint = _run_async(sftp.fetch_host_key, host, port)
     except sftp.SftpError as e:
         raise Unavailable(CONNECTION_MESSAGES.get(e.code, e.detail), code=e.code, status=502) from None
     return {"host_key": host_key, "fingerprint": fingerprint,
@@ -278,7 +291,7 @@ def connection_test(*, connection: SftpConnection) -> dict:
     """Returns {"ok", "code", "message"}: connecting (host key pinned) and listing the base path worked, or
     the stable code of what failed."""
     try:
-        async_to_sync(sftp.check)(endpoint_of(connection))
+        _run_async(sftp.check, endpoint_of(connection))
     except sftp.SftpError as e:
         return {"ok": False, "code": e.code, "message": CONNECTION_MESSAGES.get(e.code, e.detail)}
     except crypto.SecretUnreadable:
@@ -368,6 +381,10 @@ def _merge(flow_section: dict | None, given: dict | None, *, partial: bool) -> d
     return {**(flow_section or {}), **given} if partial else given
 
 
+def _same_dir(a: str, b: str) -> bool:
+    return posixpath.normpath("/" + (a or "")) == posixpath.normpath("/" + (b or ""))
+
+
 def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
     """Checks `data` (the input of DataflowInput) and sets it on `flow` (unsaved). References to another
     org's connection or key are 404, like missing ones."""
@@ -426,6 +443,11 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         flow.after_success = data["after_success"]
     if "archive_path" in data:
         flow.archive_path = (data["archive_path"] or "").strip()
+    if flow.source_connection_id == flow.destination_connection_id and \
+            _same_dir(flow.source_path, flow.destination_path):
+        # Delivered files would be picked up again as new source files on every run.
+        raise InvalidInput("The destination is the source directory; deliver to another directory.",
+                           code="same_location", fields={"destination.path": ["The same as the source."]})
     if flow.after_success == AfterSuccess.ARCHIVE and not flow.archive_path:
         raise InvalidInput("archive_path is required when after_success is archive.", code="archive_path_required",
                            fields={"archive_path": ["Required when files are archived."]})

@@ -19,8 +19,9 @@ def check_group_editable(group) -> None:
         raise Forbidden(f"{group.name} is a built-in group and cannot be changed.", code="builtin_group_readonly")
 
 
-def check_can_deactivate(group, *, store_count: int, is_default: bool) -> None:
-    """Raises unless `group` may become inactive: custom, not the default, with no stores."""
+def check_can_deactivate(group, *, store_count: int, is_default: bool, api_clients=()) -> None:
+    """Raises unless `group` may become inactive: custom, not the default, with no stores and no active API
+    clients (`api_clients`: [{"id", "name", "client_id"}]; deactivating would silently break them)."""
     check_group_editable(group)
     if is_default:
         raise Conflict(f"{group.name} is the default group; choose another default first.",
@@ -29,6 +30,15 @@ def check_can_deactivate(group, *, store_count: int, is_default: bool) -> None:
         noun = "store is" if store_count == 1 else "stores are"
         raise Conflict(f"{store_count} {noun} allocated to {group.name}; unallocate them first.",
                        code="group_has_stores", extra={"store_count": store_count})
+    if api_clients:
+        names = [c["name"] for c in api_clients]
+        listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        if len(names) == 1:
+            message = f"{group.name} is used by the API client {listed}; give it another group or revoke it first."
+        else:
+            message = (f"{group.name} is used by the API clients {listed}; give them another group or revoke "
+                       "them first.")
+        raise Conflict(message, code="group_used_by_api_clients", extra={"clients": list(api_clients)})
 
 
 def check_can_receive_stores(group) -> None:

@@ -74,6 +74,12 @@ def group_grants(group: AccessGroup, resources=None) -> frozenset:
     return cellsmod.of_group(group, resources if resources is not None else resource_list())
 
 
+def group_api_clients(*, group: AccessGroup) -> list[dict]:
+    """Returns [{"id", "name", "client_id"}] of the active API clients acting with `group`, by name (through
+    the reverse relation: API clients are the stores app's)."""
+    return list(group.api_clients.filter(is_active=True).order_by("name", "pk").values("id", "name", "client_id"))
+
+
 def inheriting_store_count(*, org: Org) -> int:
     """Returns how many of the org's stores have no group and so follow the default."""
     return org.stores.filter(access_group__isnull=True).count()

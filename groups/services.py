@@ -143,7 +143,8 @@ def group_lock(*, group: AccessGroup) -> AccessGroup:
 
 @transaction.atomic
 def group_deactivate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
-    """Returns the group made inactive. Refused for built-in groups, the default, or one with stores."""
+    """Returns the group made inactive. Refused for built-in groups, the default, or one with stores or active
+    API clients (409 group_used_by_api_clients naming them). Locks the group row, as api_client_create does."""
     _require_manager(actor)
     check_group_editable(group)
     group = group_lock(group=group)
@@ -151,7 +152,8 @@ def group_deactivate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
         return group
     store_count = group.stores.count()
     is_default = selectors.default_group(org=org).pk == group.pk
-    check_can_deactivate(group, store_count=store_count, is_default=is_default)
+    check_can_deactivate(group, store_count=store_count, is_default=is_default,
+                         api_clients=selectors.group_api_clients(group=group))
     group.is_active = False
     group.updated_by = actor
     group.save(update_fields=["is_active", "updated_by", "updated_at"])

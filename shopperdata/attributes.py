@@ -27,10 +27,11 @@ ATTRIBUTES = {
     "multiSelect": "multi_select",
     "values": "values",
     "itemType": "item_type",
+    "pii": "pii",
 }
 
 BOOL_ATTRIBUTES = {"shopperWriteable", "shopperReadable", "required", "searchable", "writable", "internalOnly",
-                   "localizable", "textSearchable", "dimension"}
+                   "localizable", "textSearchable", "dimension", "pii"}
 NULLABLE_BOOL_ATTRIBUTES = {"multiSelect"}
 STRING_ATTRIBUTES = {"label", "audienceVisibility", "uiEditorType", "itemType"}
 ROLE_ATTRIBUTES = ("readRole", "writeRole")
@@ -43,7 +44,7 @@ ACCESS_ATTRIBUTES = (*ROLE_ATTRIBUTES, *ACCESS_RIGHT_ATTRIBUTES, *LEVEL_ATTRIBUT
 EDITABLE = ("shopperWriteable", "readRole", "readSecurityLevel", "readAccessRight", "securityMaskingValue",
             "shopperReadable", "label", "writeSecurityLevel", "writeAccessRight", "required", "searchable",
             "internalOnly", "default", "audienceVisibility", "textSearchable", "writeRole", "dimension",
-            "multiSelect")
+            "multiSelect", "pii")
 
 
 def editable_attributes(prop) -> list[str]:

@@ -119,6 +119,8 @@ class PropertyForm(forms.Form):
     shopperWriteable = forms.BooleanField(label="Shopper writeable", required=False)
     internalOnly = forms.BooleanField(label="Internal only", required=False)
     searchable = forms.BooleanField(required=False)
+    pii = forms.BooleanField(label="Personal data (PII)", required=False,
+                             help_text="Erased when the customer's personal data is deleted.")
 
     def __init__(self, *args, org, prop=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +158,7 @@ class PropertyForm(forms.Form):
             "readSecurityLevel": prop.read_security_level or "", "writeSecurityLevel": prop.write_security_level or "",
             "securityMaskingValue": _as_text(prop.security_masking_value),
             "shopperReadable": prop.shopper_readable, "shopperWriteable": prop.shopper_writeable,
-            "internalOnly": prop.internal_only, "searchable": prop.searchable,
+            "internalOnly": prop.internal_only, "searchable": prop.searchable, "pii": prop.pii,
             "values": ", ".join(enum_values(prop)),
         }
 

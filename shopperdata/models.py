@@ -58,6 +58,8 @@ class PropertyDefinition(models.Model):
     shopper_writeable = models.BooleanField(default=True)
     internal_only = models.BooleanField(default=False)
     searchable = models.BooleanField(default=False)
+    # Personal data: erased when the customer's data is deleted (privacy app). Built-ins per builtins.py.
+    pii = models.BooleanField(default=False)
     text_searchable = models.BooleanField(default=False)
     writable = models.BooleanField(default=True)
     localizable = models.BooleanField(default=False)
@@ -97,7 +99,12 @@ class Profile(models.Model):
     mobile = models.CharField(max_length=32, null=True, blank=True, help_text="Digits, optionally a leading +.")
     first_name = models.CharField(max_length=254, null=True, blank=True)
     last_name = models.CharField(max_length=254, null=True, blank=True)
+    external_id = models.CharField(max_length=100, null=True, blank=True,
+                                   help_text="The brand's own id of the customer (an identifier, so PII).")
     properties = models.JSONField(default=dict, blank=True)
+    # Set by the privacy app: a deletion request is open / the personal data was erased at this time.
+    deletion_pending = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +115,8 @@ class Profile(models.Model):
                                     name="profile_email_unique_per_org"),
             models.UniqueConstraint(fields=["org", "mobile"], condition=Q(mobile__isnull=False),
                                     name="profile_mobile_unique_per_org"),
+            models.UniqueConstraint(fields=["org", "external_id"], condition=Q(external_id__isnull=False),
+                                    name="profile_external_id_unique_per_org"),
         ]
         indexes = [
             models.Index(fields=["org", "last_name", "first_name"], name="profile_org_last_first"),

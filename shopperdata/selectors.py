@@ -189,3 +189,31 @@ def shopper_type_warnings(*, org: Org, properties: list[PropertyDefinition]) -> 
                             "change this property without being able to read it."),
             })
     return warnings
+
+
+def profile_identify(*, org: Org, identifier_type: str, value) -> Profile | None:
+    """Returns `org`'s profile named by one identifier (`mobile`, `email`, `externalId` or `id`), or None.
+
+    A system lookup (the privacy app's deletion requests): nothing is masked; another org's
+    profile is None, like a missing one.
+    """
+    value = "" if value is None else str(value).strip()
+    if not value:
+        return None
+    qs = scope(Profile.objects.all(), org)
+    if identifier_type == "id":
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
+            return None
+        return qs.filter(pk=int(value)).first()
+    if identifier_type == "email":
+        return qs.filter(email=value.lower()).first()
+    if identifier_type == "mobile":
+        return qs.filter(_mobile_q(value)).first() if normalise_mobile(value) else None
+    if identifier_type == "externalId":
+        return qs.filter(external_id=value).first()
+    return None
+
+
+def pii_property_ids(*, org: Org) -> set[str]:
+    """Returns the ids of `org`'s properties flagged as personal data (one query once the built-ins exist)."""
+    return {p.code for p in property_list(org=org) if p.pii}

@@ -37,7 +37,7 @@ from .attributes import (
     attributes_of,
     editable_attributes,
 )
-from .builtins import COLUMN_PROPERTIES
+from .builtins import COLUMN_PROPERTIES, IDENTIFIER_COLUMNS
 from .errors import Code
 from .masking import check_writes, present
 from .models import USER_SHOPPER_TYPE, Profile, PropertyDefinition, SecurityLevel
@@ -493,3 +493,66 @@ def profile_export(*, actor, org: Org) -> Iterator[str]:
             yield flush()
 
     return lines()
+
+
+# --- erasing personal data (called by the privacy app) ------------------------------
+
+ERASED = "(erased)"
+
+
+def profile_set_deletion_pending(*, profile_id: int, pending: bool) -> None:
+    """Sets whether a deletion request of the profile is open.
+
+    A plain update without an audit row of its own: the flag mirrors the privacy app's request,
+    whose every change is audited there; it exists so customer payloads read it without a query per row.
+    """
+    Profile.objects.filter(pk=profile_id).update(deletion_pending=pending)
+
+
+@transaction.atomic
+def profile_erase(*, profile_id: int, now, reference: str = "") -> list[str] | None:
+    """Returns the property ids it erased from the profile, or None when the profile was erased before.
+
+    Takes a row lock on the profile. Clears every property flagged PII (built-in and custom) and the
+    identifiers (email, mobile, external id, always PII), marks the profile deleted at `now`, and
+    redacts the PII values from the profile's earlier audit events. The id and everything
+    non-personal stay. The erasure is audited without any personal value (`reference` names the
+    request that asked for it).
+    """
+    profile = Profile.objects.select_for_update().get(pk=profile_id)
+    if profile.deleted_at is not None:
+        return None
+    org = profile.org
+    pii = selectors.pii_property_ids(org=org) | {"email", "mobile", "externalId"}
+    current = {**selectors.profile_values(profile), "externalId": profile.external_id}
+    erased = sorted(code for code in pii if not is_empty(current.get(code)))
+    for code in pii:
+        column = COLUMN_PROPERTIES.get(code)
+        if column:
+            setattr(profile, column, None)
+    for column in IDENTIFIER_COLUMNS:
+        setattr(profile, column, None)
+    profile.properties = {k: v for k, v in (profile.properties or {}).items() if k not in pii}
+    profile.deletion_pending = False
+    profile.deleted_at = now
+    profile.save()
+    _redact_history(org=org, profile=profile, pii=pii)
+    audit.record(org=org, actor=None, action="profile.erase", target=profile,
+                 after={"erased": erased, "deleted_at": now, **({"request": reference} if reference else {})})
+    return erased
+
+
+def _redact_history(*, org: Org, profile: Profile, pii: set[str]) -> None:
+    """Replaces the PII values in the profile's audit events by ERASED (two queries at most)."""
+    changed = []
+    for event in selectors.profile_history(org=org, profile=profile).only("id", "before", "after"):
+        touched = False
+        for side in ("before", "after"):
+            values = getattr(event, side)
+            if isinstance(values, dict) and any(k in pii and values[k] is not None for k in values):
+                setattr(event, side, {k: (ERASED if k in pii and v is not None else v) for k, v in values.items()})
+                touched = True
+        if touched:
+            changed.append(event)
+    if changed:
+        type(changed[0]).objects.bulk_update(changed, ["before", "after"], batch_size=500)

@@ -308,6 +308,8 @@ def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
     `secret` is for demo data only; callers leave it out and get a random one."""
     _require(can_manage_api_clients, actor, "You may not manage API clients.")
     name = clean_name(name, max_length=CLIENT_NAME_MAX_LENGTH)
+    if access_group is not None:  # locked like group_deactivate does: a group never goes inactive under a new client
+        access_group = group_services.group_lock(group=access_group)
     group = _client_group(org, access_group)
     if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
         raise Conflict(f"An API client named {name!r} exists.", code="duplicate_name",

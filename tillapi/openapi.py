@@ -1,6 +1,6 @@
 """The till API's OpenAPI description: operation summaries, parameters and response bodies of /v2/.
 
-Request bodies are the input serializers themselves (stores.tillapi.inputs); these response serializers
+Request bodies are the input serializers themselves (tillapi.inputs); these response serializers
 describe the answers the views build with plain functions. `make fuzz` holds the two together.
 """
 

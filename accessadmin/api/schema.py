@@ -41,6 +41,9 @@ class InputSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
         schema["additionalProperties"] = False
+        for name in sorted(getattr(self.target, "echoed_fields", ())):
+            # Read-only keys of the resource's representation: a PUT of what a GET returned stays valid.
+            schema.setdefault("properties", {}).setdefault(name, {"description": "Read-only: accepted and ignored."})
         if not type(self.target).__dict__.get("__doc__"):
             schema.pop("description", None)  # not the base class's docstring
         return schema

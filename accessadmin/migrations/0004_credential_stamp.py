@@ -18,6 +18,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='credential_epoch',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised to end every session and bearer token of the user (deactivation, last role removed).'),
+            field=models.PositiveIntegerField(
+                default=0, editable=False,
+                help_text='Raised to end every session and bearer token of the user (deactivation, last role removed).',
+            ),
         ),
     ]

@@ -118,6 +118,8 @@ def test_schedule_sets_the_next_run_and_accepts_aliases(acme_admin, api, setup):
     ({"source": {"connection": 1, "glob": "*.csv"}}, "unknown_field", "source.glob"),
     ({"encrypt": {"key": "public", "cipher": "AES"}}, "unknown_field", "encrypt.cipher"),
     ({"name": ""}, "invalid", "name"),
+    ({"destination": {"connection": "exports", "path": "./out/"}, "source": {"connection": "exports", "path": "out"}},
+     "same_location", "destination.path"),
     ({"source": None}, "invalid", "source"),
 ])
 def test_create_refusals_are_coded_and_change_nothing(acme, acme_admin, api, setup, change, code, field):
@@ -128,7 +130,8 @@ def test_create_refusals_are_coded_and_change_nothing(acme, acme_admin, api, set
             change[section]["key"] = setup[change[section]["key"]].pk
     for section, connection in (("source", "exports"), ("destination", "partner")):
         if isinstance(change.get(section), dict):
-            change[section]["connection"] = setup[connection].pk
+            named = change[section]["connection"]
+            change[section]["connection"] = setup[named if isinstance(named, str) else connection].pk
     before = (Dataflow.objects.count(), AuditEvent.objects.filter(action__startswith="connect.dataflow").count())
     r = api(acme_admin).post(URL, body(setup, **change), format="json")
     assert r.status_code == 400, r.json()

@@ -299,3 +299,27 @@ def test_query_count_of_group_detail_api_for_1_and_100_stores(allocate, acme, ac
         allocate(acme, group, [f"acme-s{i:03d}" for i in range(2, 101)])
     r = _pin(client, f"/api/v1/access-groups/{group.pk}/", django_assert_max_num_queries, add)
     assert r.json()["store_count"] == 100
+
+
+def test_deactivate_refused_while_active_api_clients_use_the_group(acme, acme_admin, api, make_group,
+                                                                    make_api_client):
+    group = make_group(acme, "Partner feed")
+    first, _ = make_api_client(acme, group, name="Loyalty sync")
+    second, _ = make_api_client(acme, group, name="Kiosk bridge")
+    client = api(acme_admin)
+    events = AuditEvent.objects.count()
+    r = client.post(f"/api/v1/access-groups/{group.pk}/deactivate/")
+    assert r.status_code == 409
+    body = r.json()
+    assert body["code"] == "group_used_by_api_clients"
+    assert "Kiosk bridge" in body["message"] and "Loyalty sync" in body["message"]
+    assert body["clients"] == [{"id": second.pk, "name": "Kiosk bridge", "client_id": second.client_id},
+                               {"id": first.pk, "name": "Loyalty sync", "client_id": first.client_id}]
+    assert AccessGroup.objects.get(pk=group.pk).is_active and AuditEvent.objects.count() == events
+    # A revoked client holds nothing: once both are revoked, the group may go.
+    assert client.post(f"/api/v1/api-clients/{first.pk}/revoke/").status_code == 200
+    r = client.post(f"/api/v1/access-groups/{group.pk}/deactivate/")
+    assert r.status_code == 409 and [c["name"] for c in r.json()["clients"]] == ["Kiosk bridge"]
+    assert client.post(f"/api/v1/api-clients/{second.pk}/revoke/").status_code == 200
+    r = client.post(f"/api/v1/access-groups/{group.pk}/deactivate/")
+    assert r.status_code == 200 and r.json()["status"] == "inactive"

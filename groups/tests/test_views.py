@@ -142,3 +142,13 @@ def test_query_counts_of_group_pages(allocate, acme, acme_admin, pages, make_gro
          lambda: [make_group(acme, f"G{i:03d}") for i in range(1, 100)], "Page 1 of 4")
     _pin(client, f"/groups/{group.pk}/", django_assert_max_num_queries,
          lambda: allocate(acme, group, [f"acme-s{i:03d}" for i in range(2, 101)]), "acme-s100")
+
+
+def test_group_page_shows_why_a_group_used_by_api_clients_stays_active(acme, acme_admin, pages, make_group,
+                                                                        make_api_client):
+    group = make_group(acme, "Partner feed")
+    make_api_client(acme, group, name="Loyalty sync")
+    r = pages(acme_admin).post(f"/groups/{group.pk}/deactivate/", follow=True)
+    assert ("Partner feed is used by the API client Loyalty sync; give it another group or revoke it first."
+            in r.content.decode())
+    assert AccessGroup.objects.get(pk=group.pk).is_active

@@ -54,8 +54,10 @@ DOC_RESPONSE_LAST_NAME = {
         "shopperWriteable", "readRole", "readSecurityLevel", "readAccessRight", "securityMaskingValue",
         "shopperReadable", "label", "writeSecurityLevel", "writeAccessRight", "required", "searchable",
         "internalOnly", "default", "audienceVisibility", "textSearchable", "writeRole", "dimension", "multiSelect",
+        "pii",
     ],
     "multiSelect": None,
+    "pii": True,
 }
 
 
@@ -212,7 +214,8 @@ def test_warning_when_a_role_could_write_what_it_cannot_read(acme_admin, audit_r
     warnings = r.json()["warnings"]
     assert [w["property"] for w in warnings] == ["lastName"]
     assert warnings[0]["code"] == "write_without_read"
-    assert warnings[0]["roles"] == ["accessControlRole", "adminRole", "catalogRole", "connectRole", "csAgentRole"]
+    assert warnings[0]["roles"] == ["accessControlRole", "adminRole", "catalogRole", "connectRole", "csAgentRole",
+                                  "piiApprovalRole", "piiDeletionRole"]
     assert api(acme_admin).get(URL).json()["warnings"] == warnings
     r = put(api(acme_admin), {"lastName": {"writeRole": "audit"}})
     assert r.json()["warnings"] == []

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "privacy"
+    verbose_name = "Privacy"
+
+    def ready(self):
+        from accessadmin import registry
+
+        registry.register_urls(registry.Mount.API_V1, "privacy.api.urls")

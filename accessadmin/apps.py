@@ -19,6 +19,7 @@ class AccessadminConfig(AppConfig):
 
     def _register(self, registry):
         from . import policies, search, selectors
+        from .errors import CoreErrorCode
 
         registry.register_nav_section("Administration", order=90)
         registry.register_nav(
@@ -33,3 +34,4 @@ class AccessadminConfig(AppConfig):
                                    ("accessadmin.role", "Role"), ("accessadmin.accessright", "Access right")):
             registry.register_audit_type(target_type, label)
         registry.register_search(registry.SearchProvider("user", "Users", search.users, order=90))
+        registry.register_error_codes(CoreErrorCode)

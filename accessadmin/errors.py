@@ -12,7 +12,7 @@ apps register their enums (accessadmin.registry.register_error_codes) and
 /api/docs/errors serves.
 """
 
-from enum import StrEnum, nonmember
+from enum import IntEnum, StrEnum, nonmember
 
 
 class ErrorCode(StrEnum):
@@ -24,6 +24,19 @@ class ErrorCode(StrEnum):
 
     def __new__(cls, value: str, status: int | None = 400, meaning: str = ""):
         member = str.__new__(cls, value)
+        member._value_ = value
+        member.status = status
+        member.meaning = meaning
+        return member
+
+
+class NumericErrorCode(IntEnum):
+    """Base of numeric error codes (the till API's bodies carry numbers): `NAME = 4000, status, "meaning"`."""
+
+    surfaces = nonmember(("/v2", "/authz"))
+
+    def __new__(cls, value: int, status: int | None = 400, meaning: str = ""):
+        member = int.__new__(cls, value)
         member._value_ = value
         member.status = status
         member.meaning = meaning
@@ -59,6 +72,7 @@ class CoreErrorCode(ErrorCode):
     INVALID_CHARACTERS = "invalid_characters", 400, "Text holds a NUL character."
     UNKNOWN_FIELD = "unknown_field", 400, "The body has a key that names no field (the message names it)."
     INVALID_REQUEST = "invalid_request", 400, "A required part of the request is missing."
+    INVALID_BODY = "invalid_body", 400, "The body is not a JSON object."
     INVALID_PAGING = "invalid_paging", 400, "offset or limit is not a whole number in range."
     ORG_REQUIRED = "org_required", 400, "Platform staff must choose an organization (X-Org header)."
     UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type", 400, "Login supports grant_type=password only."

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import health, policies, registry, selectors, services
+from .error_reference import render as render_error_reference
 from .errors import AppError
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
 from .models import Org
@@ -28,6 +29,11 @@ class LoginView(auth_views.LoginView):
 def healthz(request):
     """Returns 200 "ok" while the process answers requests; it asks nothing of the database or the cache."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def error_reference(request):
+    """GET /api/docs/errors: the reference of every error code (docs/errors.md), as Markdown."""
+    return HttpResponse(render_error_reference(), content_type="text/markdown; charset=utf-8")
 
 
 @never_cache

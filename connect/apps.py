@@ -16,6 +16,9 @@ class ConnectConfig(AppConfig):
         from . import queue, tasks
 
         queue.register_run_task(tasks.run_dataflow)
+        from .errors import ConnectErrorCode
+
+        registry.register_error_codes(ConnectErrorCode)
         registry.register_urls(registry.Mount.PAGES, "connect.urls", prefix="connect/", namespace="connect")
         registry.register_urls(registry.Mount.API_V1, "connect.api.urls")
         self._register_pages(registry)

@@ -12,7 +12,9 @@ class CriteriaConfig(AppConfig):
 
         from . import policies, selectors
         from .api.roles import SECURITY_CRITERIA
+        from .errors import CriteriaErrorCode
 
+        registry.register_error_codes(CriteriaErrorCode)
         registry.register_urls(registry.Mount.PAGES, "criteria.urls", prefix="catalog/", namespace="criteria")
         registry.register_urls(registry.Mount.CCADMIN_V1, "criteria.api.urls")
         registry.register_role_field(SECURITY_CRITERIA)

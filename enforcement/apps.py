@@ -15,8 +15,9 @@ class EnforcementConfig(AppConfig):
             paths,  # noqa: F401  (connects the catalogue-changed signal)
             policies,
         )
-        from .errors import body
+        from .errors import EnforcementErrorCode, TillCode, body
 
+        registry.register_error_codes(EnforcementErrorCode, TillCode)
         registry.register_urls(registry.Mount.HOT, "enforcement.urls:hot")
         # The gateway check answers errors in the till API's shape.
         surfaces.register("/authz/", body)

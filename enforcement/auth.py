@@ -26,7 +26,7 @@ from stores.models import Till
 
 from . import selectors
 from .caller import CLIENT, TILL, Caller
-from .errors import AuthorizationUnavailable, Unauthenticated
+from .errors import AuthorizationUnavailable, EnforcementErrorCode, Unauthenticated
 
 DB_DOWN = (OperationalError, InterfaceError)
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -136,7 +136,8 @@ def authenticate_till(code: str, password: str, address: str) -> Caller:
     if not till_active:
         raise Unauthenticated("This till is deactivated.")
     if not basic_enabled:
-        raise Unauthenticated("Basic authentication is turned off for this organization.", code="basic_auth_disabled")
+        raise Unauthenticated("Basic authentication is turned off for this organization.",
+                              code=EnforcementErrorCode.BASIC_AUTH_DISABLED)
     _touch(till_id, last_used)
     return Caller(
         kind=TILL, pk=till_id, code=till_code, name=till_code, org_id=org_id, org_code=org_code,

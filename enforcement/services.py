@@ -7,7 +7,7 @@ on the next request in every process.
 from django.db import transaction
 
 from accessadmin import audit
-from accessadmin.errors import Conflict, Forbidden, InvalidInput
+from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput
 from accessadmin.models import Org
 from groups import services as group_services
 from groups.models import AccessGroup
@@ -15,12 +15,13 @@ from stores import services as store_services
 from stores.models import Store
 
 from . import selectors
+from .errors import EnforcementErrorCode
 from .policies import can_change_enforcement, can_suggest_groups
 
 
 def _require(check, actor, message: str) -> None:
     if actor is not None and not check(actor):
-        raise Forbidden(message, code="permission_denied")
+        raise Forbidden(message, code=CoreErrorCode.PERMISSION_DENIED)
 
 
 @transaction.atomic
@@ -32,12 +33,13 @@ def org_enforcement_update(*, actor, org: Org, basic_auth_enabled: bool | None =
     before = {"basic_auth_enabled": org.basic_auth_enabled, "enforcement_mode": org.enforcement_mode}
     if basic_auth_enabled is not None:
         if not isinstance(basic_auth_enabled, bool):
-            raise InvalidInput("basic_auth_enabled must be true or false.", code="invalid_basic_auth_enabled")
+            raise InvalidInput("basic_auth_enabled must be true or false.",
+                               code=EnforcementErrorCode.INVALID_BASIC_AUTH_ENABLED)
         org.basic_auth_enabled = basic_auth_enabled
     if enforcement_mode is not None:
         if enforcement_mode not in Org.EnforcementMode.values:
             raise InvalidInput(f"enforcement_mode must be one of {', '.join(Org.EnforcementMode.values)}.",
-                               code="invalid_enforcement_mode",
+                               code=EnforcementErrorCode.INVALID_ENFORCEMENT_MODE,
                                fields={"enforcement_mode": [", ".join(Org.EnforcementMode.values)]})
         org.enforcement_mode = enforcement_mode
     after = {"basic_auth_enabled": org.basic_auth_enabled, "enforcement_mode": org.enforcement_mode}
@@ -55,7 +57,8 @@ def group_from_usage(*, actor, org: Org, store: Store, name: str, days: int = 30
     _require(can_suggest_groups, actor, "You may not manage access groups.")
     grants = selectors.suggested_grants(org=org, store=store, days=days)
     if not grants:
-        raise Conflict(f"The tills of {store.code} made no requests in the last {days} days.", code="no_usage")
+        raise Conflict(f"The tills of {store.code} made no requests in the last {days} days.",
+                       code=EnforcementErrorCode.NO_USAGE)
     description = description or f"Least privilege for {store.code}: what its tills used in {days} days."
     group, _warnings = group_services.group_create(actor=actor, org=org, name=name, description=description,
                                                    grants=grants)

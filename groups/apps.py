@@ -11,8 +11,10 @@ class GroupsConfig(AppConfig):
         from accessadmin import registry
 
         from . import search, selectors
+        from .errors import GroupsErrorCode
         from .policies import can_manage_groups
 
+        registry.register_error_codes(GroupsErrorCode)
         registry.register_urls(registry.Mount.PAGES, "groups.urls", prefix="groups/", namespace="groups")
         registry.register_urls(registry.Mount.API_V1, "groups.api.urls")
         registry.register_nav_section(ACCESS_CONTROL, order=10)

@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accessadmin import audit
-from accessadmin.errors import Forbidden, InvalidInput
+from accessadmin.errors import CoreErrorCode, Forbidden, InvalidInput
 from accessadmin.models import Org
 from accessadmin.validation import clean_name
 
 from . import cells as cellsmod
 from . import selectors
+from .errors import GroupsErrorCode
 from .models import AccessGroup, DefaultAccessGroup, PermissionCell
 from .policies import (
     can_manage_groups,
@@ -30,7 +31,7 @@ MAX_NAME = 100
 
 def _require_manager(actor) -> None:
     if actor is not None and not can_manage_groups(actor):
-        raise Forbidden("You may not manage access groups.", code="permission_denied")
+        raise Forbidden("You may not manage access groups.", code=CoreErrorCode.PERMISSION_DENIED)
 
 
 def _clean_name(*, org: Org, name: str, exclude_pk=None) -> str:
@@ -39,7 +40,7 @@ def _clean_name(*, org: Org, name: str, exclude_pk=None) -> str:
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise InvalidInput(f"An access group named {name!r} exists.", code="duplicate_name",
+        raise InvalidInput(f"An access group named {name!r} exists.", code=GroupsErrorCode.DUPLICATE_NAME,
                        fields={"name": ["This name is taken (names are compared ignoring case)."]})
     return name
 
@@ -89,7 +90,7 @@ def group_create(*, actor, org: Org, name: str, description: str = "", permissio
                                                created_by=actor, updated_by=actor)
     except IntegrityError:
         # A concurrent request took the name between our check and the insert.
-        raise InvalidInput(f"An access group named {name!r} exists.", code="duplicate_name") from None
+        raise InvalidInput(f"An access group named {name!r} exists.", code=GroupsErrorCode.DUPLICATE_NAME) from None
     _write_cells(group, grants, resources)
     audit.record(org=org, actor=actor, action="group.create", target=group, after=_group_state(group))
     audit.record_many(_audit_cells(org=org, actor=actor, group=group, before=frozenset(), after=grants))
@@ -125,7 +126,8 @@ def group_update(*, actor, org: Org, group: AccessGroup, name: str | None = None
         with transaction.atomic():
             group.save()
     except IntegrityError:
-        raise InvalidInput(f"An access group named {group.name!r} exists.", code="duplicate_name") from None
+        raise InvalidInput(f"An access group named {group.name!r} exists.",
+                           code=GroupsErrorCode.DUPLICATE_NAME) from None
     after_state = _group_state(group)
     if before_state != after_state:
         audit.record(org=org, actor=actor, action="group.update", target=group, before=before_state,

@@ -9,6 +9,9 @@ class LoyaltyConfig(AppConfig):
     def ready(self):
         from accessadmin import registry
 
+        from .errors import LoyaltyErrorCode
+
+        registry.register_error_codes(LoyaltyErrorCode)
         registry.register_audit_type("loyalty.behavioraleventdefinition", "Behavioral event definition")
         registry.register_demo(self._seed_demo, order=30)
 

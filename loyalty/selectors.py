@@ -7,6 +7,7 @@ from accessadmin.errors import InvalidInput, NotFound
 from accessadmin.models import Org
 from shopperdata import selectors as shopper_selectors
 
+from .errors import LoyaltyErrorCode
 from .models import BehavioralEventDefinition, PointsAccount, Transaction
 
 LIST_LIMIT = 100
@@ -37,13 +38,13 @@ def customer_id_of(*, org: Org, customer_id) -> int:
     if isinstance(customer_id, str) and customer_id.isascii() and customer_id.isdigit():
         customer_id = int(customer_id)
         if customer_id > limits.BIGINT_MAX:
-            raise NotFound("No such customer.", code="customer_not_found")  # no id is that large
+            raise NotFound("No such customer.", code=LoyaltyErrorCode.CUSTOMER_NOT_FOUND)  # no id is that large
     if isinstance(customer_id, bool) or not isinstance(customer_id, int) \
             or not 1 <= customer_id <= limits.BIGINT_MAX:
-        raise InvalidInput("customer_id must be a whole number.", code="invalid_customer",
+        raise InvalidInput("customer_id must be a whole number.", code=LoyaltyErrorCode.INVALID_CUSTOMER,
                            fields={"customer_id": [f"A whole number from 1 to {limits.BIGINT_MAX}."]})
     try:
         shopper_selectors.profile_get(org=org, pk=customer_id)
     except Http404:
-        raise NotFound("No such customer.", code="customer_not_found") from None
+        raise NotFound("No such customer.", code=LoyaltyErrorCode.CUSTOMER_NOT_FOUND) from None
     return customer_id

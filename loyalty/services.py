@@ -16,6 +16,7 @@ from accessadmin.models import Org
 from accessadmin.validation import clean_name
 
 from . import selectors
+from .errors import LoyaltyErrorCode
 from .models import BehavioralEvent, BehavioralEventDefinition, PointsAccount, PointsEntry, Transaction
 
 POINTS_PER_UNIT = 1  # one point per whole currency unit spent
@@ -34,13 +35,13 @@ EVENT_NAME_MAX_LENGTH = BehavioralEventDefinition._meta.get_field("name").max_le
 
 class InsufficientPoints(AppError):
     status = 409
-    code = "insufficient_points"
+    code = LoyaltyErrorCode.INSUFFICIENT_POINTS
     message = "Not enough points."
 
 
 class BalanceLimit(AppError):
     status = 409
-    code = "points_balance_limit"
+    code = LoyaltyErrorCode.POINTS_BALANCE_LIMIT
     message = "The balance cannot hold that many points."
 
 
@@ -78,7 +79,8 @@ def _credit(org: Org, customer_id: int, points: int, kind: str, caller, txn=None
 
 def _positive(points) -> int:
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= POINTS_MAX:
-        raise InvalidInput(f"points must be a whole number from 1 to {POINTS_MAX}.", code="invalid_points",
+        raise InvalidInput(f"points must be a whole number from 1 to {POINTS_MAX}.",
+                           code=LoyaltyErrorCode.INVALID_POINTS,
                            fields={"points": [f"A whole number from 1 to {POINTS_MAX}."]})
     return points
 
@@ -87,7 +89,7 @@ def _amount_in_range(amount) -> Decimal:
     if not isinstance(amount, Decimal) or not amount.is_finite() or not AMOUNT_MIN <= amount <= AMOUNT_MAX \
             or amount != amount.quantize(AMOUNT_MIN):
         raise InvalidInput(f"amount must be from {AMOUNT_MIN} to {AMOUNT_MAX} with at most "
-                           f"{AMOUNT_DECIMAL_PLACES} decimals.", code="invalid_amount",
+                           f"{AMOUNT_DECIMAL_PLACES} decimals.", code=LoyaltyErrorCode.INVALID_AMOUNT,
                            fields={"amount": [f"From {AMOUNT_MIN} to {AMOUNT_MAX}."]})
     return amount
 
@@ -98,11 +100,11 @@ def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: 
     customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
     bill_number = bill_number.strip() if isinstance(bill_number, str) else ""
     if not bill_number:
-        raise InvalidInput("bill_number is required.", code="bill_number_required",
+        raise InvalidInput("bill_number is required.", code=LoyaltyErrorCode.BILL_NUMBER_REQUIRED,
                            fields={"bill_number": ["Required."]})
     if len(bill_number) > BILL_NUMBER_MAX_LENGTH or "\x00" in bill_number:
         raise InvalidInput(f"bill_number must be at most {BILL_NUMBER_MAX_LENGTH} characters, without NUL.",
-                           code="invalid_bill_number", fields={"bill_number": ["Too long or not text."]})
+                           code=LoyaltyErrorCode.INVALID_BILL_NUMBER, fields={"bill_number": ["Too long or not text."]})
     amount = _amount_in_range(amount)
     points = int(amount.to_integral_value(rounding=ROUND_DOWN)) * POINTS_PER_UNIT
     txn = Transaction.objects.create(org=org, customer_id=customer_id, bill_number=bill_number, amount=amount,
@@ -145,37 +147,37 @@ def event_definition_create(*, org: Org, name: str, description: str = "", attri
     description = description or ""
     if not isinstance(description, str) or len(description) > limits.DESCRIPTION_MAX_LENGTH:
         raise InvalidInput(f"description must be text of at most {limits.DESCRIPTION_MAX_LENGTH} characters.",
-                           code="invalid_description", fields={"description": ["Too long or not text."]})
+                           code=LoyaltyErrorCode.INVALID_DESCRIPTION, fields={"description": ["Too long or not text."]})
     attributes = attributes or []
     if not isinstance(attributes, list) or not all(isinstance(a, str) and 0 < len(a) <= EVENT_NAME_MAX_LENGTH
                                                    for a in attributes):
-        raise InvalidInput("attributes must be a list of names.", code="invalid_attributes",
+        raise InvalidInput("attributes must be a list of names.", code=LoyaltyErrorCode.INVALID_ATTRIBUTES,
                            fields={"attributes": ["A list of names."]})
     if BehavioralEventDefinition.objects.filter(org=org, name=name).exists():
-        raise Conflict(f"An event named {name!r} exists.", code="duplicate_name")
+        raise Conflict(f"An event named {name!r} exists.", code=LoyaltyErrorCode.DUPLICATE_NAME)
     try:
         with transaction.atomic():
             return BehavioralEventDefinition.objects.create(org=org, name=name, description=description,
                                                             attributes=attributes)
     except IntegrityError:
-        raise Conflict(f"An event named {name!r} exists.", code="duplicate_name") from None
+        raise Conflict(f"An event named {name!r} exists.", code=LoyaltyErrorCode.DUPLICATE_NAME) from None
 
 
 @transaction.atomic
 def event_post(*, caller, org: Org, event: str, customer_id=None, attributes=None) -> BehavioralEvent:
     """Returns the recorded event; `event` names one of the org's definitions."""
     if not isinstance(event, str):
-        raise InvalidInput("event must be the name of a behavioral event.", code="invalid_event",
+        raise InvalidInput("event must be the name of a behavioral event.", code=LoyaltyErrorCode.INVALID_EVENT,
                            fields={"event": ["A name."]})
     definition = BehavioralEventDefinition.objects.filter(org=org, name=event).first()
     if definition is None:
-        raise NotFound(f"No behavioral event named {event!r}.", code="event_not_found")
+        raise NotFound(f"No behavioral event named {event!r}.", code=LoyaltyErrorCode.EVENT_NOT_FOUND)
     attributes = attributes or {}
     if not isinstance(attributes, dict):
-        raise InvalidInput("attributes must be an object.", code="invalid_attributes")
+        raise InvalidInput("attributes must be an object.", code=LoyaltyErrorCode.INVALID_ATTRIBUTES)
     unknown = sorted(set(attributes) - set(definition.attributes))
     if unknown:
-        raise InvalidInput(f"Unknown attributes: {', '.join(unknown)}.", code="unknown_attributes",
+        raise InvalidInput(f"Unknown attributes: {', '.join(unknown)}.", code=LoyaltyErrorCode.UNKNOWN_ATTRIBUTES,
                            fields={"attributes": [f"Unknown: {', '.join(unknown)}"]})
     if customer_id is not None:
         customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)

@@ -9,4 +9,7 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from accessadmin import registry
 
+        from .errors import PrivacyErrorCode
+
+        registry.register_error_codes(PrivacyErrorCode)
         registry.register_urls(registry.Mount.API_V1, "privacy.api.urls")

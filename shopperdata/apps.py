@@ -11,7 +11,9 @@ class ShopperdataConfig(AppConfig):
         from accessadmin import registry
 
         from . import policies, search, selectors
+        from .errors import ShopperdataErrorCode
 
+        registry.register_error_codes(ShopperdataErrorCode)
         registry.register_urls(registry.Mount.PAGES, "shopperdata.urls", prefix="shoppers/", namespace="shopperdata")
         registry.register_urls(registry.Mount.CCADMIN_V1, "shopperdata.api.urls")
         registry.register_nav_section(SHOPPER_DATA, order=20)

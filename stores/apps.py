@@ -11,7 +11,9 @@ class StoresConfig(AppConfig):
         from accessadmin import registry
 
         from . import policies, search, selectors, views
+        from .errors import StoresErrorCode
 
+        registry.register_error_codes(StoresErrorCode)
         registry.register_urls(registry.Mount.PAGES, "stores.urls", prefix="stores/", namespace="stores")
         # Allocation belongs to stores (it writes them) but is done from a group's page.
         registry.register_urls(registry.Mount.PAGES, "stores.urls:group_pages", prefix="groups/", namespace="groups")

@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from accessadmin import audit
-from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org, User
 from accessadmin.policies import may_use_name
 from accessadmin.services import check_namespace
@@ -28,6 +28,7 @@ from groups.models import AccessGroup
 from groups.policies import check_can_receive_stores
 
 from . import credentials
+from .errors import StoresErrorCode
 from .models import ApiClient, Store, Till
 from .policies import (
     MANAGE_STORE,
@@ -55,7 +56,7 @@ CLIENT_NAME_MAX_LENGTH = ApiClient._meta.get_field("name").max_length
 def _clean_city(value: str) -> str:
     value = (value or "").strip()
     if len(value) > CITY_MAX_LENGTH:
-        raise InvalidInput("city is too long.", code="city_too_long",
+        raise InvalidInput("city is too long.", code=StoresErrorCode.CITY_TOO_LONG,
                            fields={"city": [f"At most {CITY_MAX_LENGTH} characters."]})
     return value
 
@@ -65,21 +66,21 @@ def store_create(*, actor, org: Org, code: str, name: str, city: str = "",
                  access_group: AccessGroup | None = None) -> Store:
     """Returns a new store of `org`, allocated to `access_group` when one is given."""
     if actor is not None and not can_create_store(actor):
-        raise Forbidden("You may not create stores.", code="permission_denied")
+        raise Forbidden("You may not create stores.", code=CoreErrorCode.PERMISSION_DENIED)
     code = (code or "").strip()
     if not CODE_RE.match(code):
         raise InvalidInput("Store code must be 1–50 letters, digits, dots, dashes or underscores.",
-                           code="invalid_code", fields={"code": ["Invalid store code."]})
+                           code=StoresErrorCode.INVALID_CODE, fields={"code": ["Invalid store code."]})
     name = clean_name(name, max_length=STORE_NAME_MAX_LENGTH)
     city = _clean_city(city)
     if Store.objects.filter(org=org, code=code).exists():
-        raise Conflict(f"A store with code {code!r} exists.", code="duplicate_code",
+        raise Conflict(f"A store with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE,
                        fields={"code": ["This code is taken."]})
     try:
         with transaction.atomic():
             store = Store.objects.create(org=org, code=code, name=name, city=city)
     except IntegrityError:
-        raise Conflict(f"A store with code {code!r} exists.", code="duplicate_code") from None
+        raise Conflict(f"A store with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE) from None
     audit.record(org=org, actor=actor, action="store.create", target=store, after=_state(store))
     if access_group is not None:
         stores_allocate(actor=actor, org=org, group=access_group, store_codes=[code])
@@ -111,7 +112,7 @@ def store_update(*, actor, org: Org, store: Store, name: str | None = None, city
 def _manager(org: Org, username: str) -> User:
     user = User.objects.filter(org=org, username=username).first()
     if user is None:
-        raise NotFound(f"No user {username!r} in this organization.", code="user_not_found")
+        raise NotFound(f"No user {username!r} in this organization.", code=StoresErrorCode.USER_NOT_FOUND)
     return user
 
 
@@ -119,7 +120,7 @@ def _manager(org: Org, username: str) -> User:
 def store_grant_manager(*, actor, org: Org, store: Store, username: str) -> User:
     """Returns the user now allowed to see, edit and allocate `store` (and only the stores granted)."""
     if not can_delegate_stores(actor):
-        raise Forbidden("You may not delegate stores.", code="permission_denied")
+        raise Forbidden("You may not delegate stores.", code=CoreErrorCode.PERMISSION_DENIED)
     user = _manager(org, username)
     assign_perm(MANAGE_STORE, user, store)
     audit.record(org=org, actor=actor, action="store.grant_manager", target=store, after={"user": user.username})
@@ -129,7 +130,7 @@ def store_grant_manager(*, actor, org: Org, store: Store, username: str) -> User
 @transaction.atomic
 def store_revoke_manager(*, actor, org: Org, store: Store, username: str) -> User:
     if not can_delegate_stores(actor):
-        raise Forbidden("You may not delegate stores.", code="permission_denied")
+        raise Forbidden("You may not delegate stores.", code=CoreErrorCode.PERMISSION_DENIED)
     user = _manager(org, username)
     remove_perm(MANAGE_STORE, user, store)
     audit.record(org=org, actor=actor, action="store.revoke_manager", target=store, before={"user": user.username})
@@ -140,7 +141,7 @@ def store_revoke_manager(*, actor, org: Org, store: Store, username: str) -> Use
 
 def _stores_for(actor, org, codes) -> list[Store]:
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c for c in codes):
-        raise InvalidInput("stores must be a non-empty list of store codes.", code="invalid_stores",
+        raise InvalidInput("stores must be a non-empty list of store codes.", code=StoresErrorCode.INVALID_STORES,
                            fields={"stores": ["A non-empty list of store codes."]})
     codes = list(dict.fromkeys(codes))
     visible = stores_visible(actor, org) if actor is not None else Store.objects.filter(org=org)
@@ -153,7 +154,8 @@ def _stores_for(actor, org, codes) -> list[Store]:
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
         # The same answer for "no such store" and "not yours": nothing about other orgs leaks.
-        raise NotFound(f"Unknown store: {shown}.", code="store_not_found", extra={"missing": missing[:100]})
+        raise NotFound(f"Unknown store: {shown}.", code=StoresErrorCode.STORE_NOT_FOUND,
+                       extra={"missing": missing[:100]})
     return [found[c] for c in codes]
 
 
@@ -186,7 +188,8 @@ def stores_unallocate(*, actor, org: Org, group: AccessGroup, store_codes: list[
     stores = _stores_for(actor, org, store_codes)
     outside = [s.code for s in stores if s.access_group_id != group.pk]
     if outside:
-        raise Conflict(f"Not allocated to {group.name}: {', '.join(outside[:10])}.", code="store_not_in_group",
+        raise Conflict(f"Not allocated to {group.name}: {', '.join(outside[:10])}.",
+                       code=StoresErrorCode.STORE_NOT_IN_GROUP,
                        extra={"stores": outside[:100]})
     ids = [s.pk for s in stores]
     now = timezone.now()
@@ -216,7 +219,7 @@ TILL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 def _require(check, actor, message: str) -> None:
     if actor is not None and not check(actor):
-        raise Forbidden(message, code="permission_denied")
+        raise Forbidden(message, code=CoreErrorCode.PERMISSION_DENIED)
 
 
 def _till_state(till: Till) -> dict:
@@ -244,15 +247,16 @@ def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | 
     """
     _require(can_manage_tills, actor, "You may not manage tills.")
     if store.org_id != org.pk:
-        raise InvalidInput("The store belongs to another organization.", code="store_not_found")
+        # Another org's store is a missing one (a guard: the selectors hand out the org's stores only).
+        raise NotFound("The store belongs to another organization.", code=StoresErrorCode.STORE_NOT_FOUND)
     code = (code or "").strip() or _next_code(org, store)
     if not TILL_CODE_RE.match(code):
         raise InvalidInput("Till code must be 1–100 letters, digits, dots, dashes or underscores.",
-                           code="invalid_code", fields={"code": ["Invalid till code."]})
+                           code=StoresErrorCode.INVALID_CODE, fields={"code": ["Invalid till code."]})
     # Till codes are the Basic user name, unique across orgs like user names: each org has its namespace.
     check_namespace(actor=actor, org=org, name=code, field="code")
     if Till.objects.filter(code=code).exists():
-        raise Conflict(f"A till with code {code!r} exists.", code="duplicate_code",
+        raise Conflict(f"A till with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE,
                        fields={"code": ["This code is taken."]})
     secret = secret or credentials.new_secret()
     try:
@@ -260,7 +264,7 @@ def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | 
             till = Till.objects.create(org=org, store=store, code=code,
                                        secret_hash=secret_hash or credentials.hash_secret(secret))
     except IntegrityError:
-        raise Conflict(f"A till with code {code!r} exists.", code="duplicate_code") from None
+        raise Conflict(f"A till with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE) from None
     audit.record(org=org, actor=actor, action="till.create", target=till, after=_till_state(till))
     return till, secret
 
@@ -294,10 +298,10 @@ def till_set_active(*, actor, org: Org, till: Till, active: bool) -> Till:
 
 def _client_group(org: Org, group: AccessGroup) -> AccessGroup:
     if group is None or not (group.org_id is None or group.org_id == org.pk):
-        raise InvalidInput("Choose an access group.", code="access_group_required",
+        raise InvalidInput("Choose an access group.", code=StoresErrorCode.ACCESS_GROUP_REQUIRED,
                            fields={"access_group": ["Required."]})
     if not group.is_active:
-        raise Conflict(f"{group.name} is inactive; activate it first.", code="group_inactive")
+        raise Conflict(f"{group.name} is inactive; activate it first.", code=StoresErrorCode.GROUP_INACTIVE)
     return group
 
 
@@ -312,7 +316,7 @@ def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
         access_group = group_services.group_lock(group=access_group)
     group = _client_group(org, access_group)
     if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
-        raise Conflict(f"An API client named {name!r} exists.", code="duplicate_name",
+        raise Conflict(f"An API client named {name!r} exists.", code=StoresErrorCode.DUPLICATE_NAME,
                        fields={"name": ["This name is taken."]})
     secret = secret or secrets.token_urlsafe(32)
     app = Application.objects.create(

@@ -11,6 +11,9 @@ class TillApiConfig(AppConfig):
         from enforcement.errors import body
         from enforcement.schema import TILL_ERROR
 
+        from .errors import TillApiErrorCode
+
+        registry.register_error_codes(TillApiErrorCode)
         registry.register_urls(registry.Mount.HOT, "tillapi.urls", prefix="v2/")
         # The till API answers errors in its own shape. Any call may be throttled after failed
         # authentication attempts (per till and per address): 429.

@@ -11,6 +11,8 @@ from accessadmin.models import Org
 from shopperdata import selectors as profiles
 from shopperdata import services as profile_services
 
+from .errors import TillApiErrorCode
+
 # till API field → shopper property id
 FIELDS = {"email": "email", "mobile": "mobile", "first_name": "firstName", "last_name": "lastName"}
 _TILL_FIELD = {prop: field for field, prop in FIELDS.items()}
@@ -38,7 +40,7 @@ def get(*, org: Org, customer_id) -> object:
     try:
         return profiles.profile_get(org=org, pk=customer_id)
     except Http404:
-        raise NotFound("No such customer.", code="customer_not_found") from None
+        raise NotFound("No such customer.", code=TillApiErrorCode.CUSTOMER_NOT_FOUND) from None
 
 
 def exists(*, org: Org, customer_id) -> bool:
@@ -52,7 +54,8 @@ def exists(*, org: Org, customer_id) -> bool:
 def _values(data: dict) -> dict:
     values = {prop: data[field] for field, prop in FIELDS.items() if field in data}
     if not values:
-        raise InvalidInput("Give at least one of email, mobile, first_name, last_name.", code="no_fields")
+        raise InvalidInput("Give at least one of email, mobile, first_name, last_name.",
+                           code=TillApiErrorCode.NO_FIELDS)
     return values
 
 
@@ -65,7 +68,8 @@ def _in_till_names(err: AppError) -> AppError:
 def register(*, org: Org, data: dict):
     """Returns the new customer (a shopper profile) made from `data` (validated CustomerInput)."""
     if not (data.get("mobile") or data.get("email")):
-        raise InvalidInput("A customer needs a mobile number or an email address.", code="identifier_required",
+        raise InvalidInput("A customer needs a mobile number or an email address.",
+                           code=TillApiErrorCode.IDENTIFIER_REQUIRED,
                            fields={"mobile": ["mobile or email is required."]})
     try:
         return profile_services.profile_create(actor=None, org=org, values=_values(data)).profile

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from accessadmin import limits
 from accessadmin.api.base import validated
 from accessadmin.caching import never_stored
-from accessadmin.errors import InvalidInput
+from accessadmin.errors import CoreErrorCode, InvalidInput
 from accessadmin.models import Org
 from enforcement.drf import TillApiView
 from loyalty import selectors as loyalty_selectors
@@ -22,6 +22,7 @@ from stores import services as store_services
 
 from . import customers, inputs
 from . import openapi as doc
+from .errors import TillApiErrorCode
 
 DATA, CONFIG = "data", "config"
 
@@ -34,7 +35,7 @@ class OrgTillApiView(TillApiView):
     def body(self, input_class) -> dict:
         """Returns the request's JSON object checked by `input_class` (an accessadmin.api.fields.Input)."""
         if not isinstance(self.request.data, dict):
-            raise InvalidInput("Send a JSON object.", code="invalid_body")
+            raise InvalidInput("Send a JSON object.", code=CoreErrorCode.INVALID_BODY)
         return validated(input_class, self.request.data)
 
 
@@ -76,12 +77,12 @@ def _txn(t) -> dict:
             "points": t.points, "created_at": t.created_at}
 
 
-def _int_param(value, name):
+def _customer_id_param(value):
     if value in (None, ""):
         return None
     if not (value.isascii() and value.isdigit()) or int(value) > limits.BIGINT_MAX:
-        raise InvalidInput(f"{name} must be a whole number.", code=f"invalid_{name}",
-                           fields={name: [f"A whole number from 0 to {limits.BIGINT_MAX}."]})
+        raise InvalidInput("customer_id must be a whole number.", code=TillApiErrorCode.INVALID_CUSTOMER_ID,
+                           fields={"customer_id": [f"A whole number from 0 to {limits.BIGINT_MAX}."]})
     return int(value)
 
 
@@ -90,7 +91,7 @@ class TransactionsView(OrgTillApiView):
 
     @doc.operation("till_transactions_list", response=doc.TillTransactionList, parameters=doc.BY_CUSTOMER)
     def get(self, request):
-        customer_id = _int_param(request.query_params.get("customer_id"), "customer_id")
+        customer_id = _customer_id_param(request.query_params.get("customer_id"))
         return Response({"transactions": [_txn(t) for t in loyalty_selectors.transaction_list(org=self.org,
                                                                                        customer_id=customer_id)]})
 

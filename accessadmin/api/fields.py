@@ -20,9 +20,9 @@ from django.http import QueryDict
 from rest_framework import serializers
 
 from .. import limits
-from ..errors import InvalidInput
+from ..errors import CoreErrorCode, InvalidInput
 
-UNKNOWN_FIELD = "unknown_field"
+UNKNOWN_FIELD = CoreErrorCode.UNKNOWN_FIELD
 
 
 def _folded(name: str) -> str:

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from .. import registry, selectors, services
 from ..auth import authenticate_password
 from ..caching import no_store
-from ..errors import AppError, InvalidInput
+from ..errors import AppError, CoreErrorCode, InvalidInput
 from ..tenancy import current_org
 from . import openapi as doc
 from .base import OrgScopedMixin, parse_bool, validated
@@ -42,9 +42,9 @@ class LoginView(APIView):
     def post(self, request):
         data = validated(LoginInput, request.data)
         if data["grant_type"] != "password":
-            raise InvalidInput("Only grant_type=password is supported.", code="unsupported_grant_type")
+            raise InvalidInput("Only grant_type=password is supported.", code=CoreErrorCode.UNSUPPORTED_GRANT_TYPE)
         if not data["username"] or not data["password"]:
-            raise InvalidInput("username and password are required.", code="invalid_request")
+            raise InvalidInput("username and password are required.", code=CoreErrorCode.INVALID_REQUEST)
         user = authenticate_password(request, username=data["username"], password=data["password"])
         key, ttl = services.token_issue(user=user)
         return no_store(Response({"access_token": key, "token_type": "bearer", "expires_in": ttl}))
@@ -129,7 +129,7 @@ class RoleListView(OrgScopedMixin, APIView):
     def post(self, request):
         data = validated(RoleInput, request.data)
         if "name" not in data:
-            raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
+            raise InvalidInput("name is required.", code=CoreErrorCode.NAME_REQUIRED, fields={"name": ["Required."]})
         with transaction.atomic():  # a bad value of a registered field (securityCriteria) leaves no role behind
             role = services.role_create(actor=request.user, org=self.org, name=data["name"],
                                         code=data.get("id") or data.get("repositoryId") or None,
@@ -175,10 +175,11 @@ class AccessRightListView(OrgScopedMixin, APIView):
     def post(self, request):
         data = validated(AccessRightInput, request.data)
         if data.get("type") == "privilege":
-            raise AppError("Privileges are built in; create a generic access right.", code="privilege_readonly",
+            raise AppError("Privileges are built in; create a generic access right.",
+                           code=CoreErrorCode.PRIVILEGE_READONLY,
                            status=403)
         if not data.get("id") or not data.get("name"):
-            raise InvalidInput("id and name are required.", code="invalid_request")
+            raise InvalidInput("id and name are required.", code=CoreErrorCode.INVALID_REQUEST)
         ar = services.access_right_create(actor=request.user, org=self.org, code=data["id"], name=data["name"],
                                           description=data.get("description", ""))
         return Response(access_right_payload(ar), status=status.HTTP_201_CREATED)

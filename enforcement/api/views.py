@@ -14,6 +14,7 @@ from groups import selectors as group_selectors
 from stores import selectors as store_selectors
 
 from .. import policies, selectors, services
+from ..errors import EnforcementErrorCode
 from . import openapi as doc
 from .serializers import OrgSettingsInput, SuggestionInput, org_payload
 
@@ -25,9 +26,9 @@ def _days(request, default=30) -> int:
     try:
         days = int(request.query_params.get("days", default))
     except ValueError:
-        raise InvalidInput("days must be a number.", code="invalid_days") from None
+        raise InvalidInput("days must be a number.", code=EnforcementErrorCode.INVALID_DAYS) from None
     if not 1 <= days <= 365:
-        raise InvalidInput("days must be between 1 and 365.", code="invalid_days")
+        raise InvalidInput("days must be between 1 and 365.", code=EnforcementErrorCode.INVALID_DAYS)
     return days
 
 
@@ -60,7 +61,8 @@ class UsageView(OrgScopedMixin, APIView):
     def get(self, request):
         outcome = request.query_params.get("outcome", "")
         if outcome and outcome not in ("allowed", "denied", "would_deny"):
-            raise InvalidInput("outcome must be allowed, denied or would_deny.", code="invalid_outcome")
+            raise InvalidInput("outcome must be allowed, denied or would_deny.",
+                               code=EnforcementErrorCode.INVALID_OUTCOME)
         rows = selectors.usage_summary(org=self.org, days=_days(request), outcome=outcome,
                                        store_code=request.query_params.get("store", ""))
         caller = request.query_params.get("caller", "")

@@ -60,6 +60,7 @@ urlpatterns = [
     path("shoppers/", include("shopperdata.urls")),
     path("catalog/", include("criteria.urls")),
     path("connect/", include("connect.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/v1/", include(api_v1)),
     path("ccadmin/v1/", include(ccadmin_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

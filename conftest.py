@@ -1,13 +1,31 @@
+"""Fixtures shared by every app's tests.
+
+The core's helpers (accessadmin.testing) know only the core. Whatever needs the domain apps — their
+built-in rows, groups, stores, tills, API clients, customers, points — is a fixture here, the one place
+a test of any app gets them from (so a test of a lower app never imports a higher one).
+"""
+
+import base64
+import hashlib
+import itertools
 import os
 
 import pytest
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from accessadmin.privileges import Privilege
 from accessadmin.testing import api_client, make_org, make_user, page_client
+from enforcement import auth as enforcement_auth
+from enforcement import usage as enforcement_usage
 from groups import services as group_services
+from groups.builtins import ensure_builtins
 from groups.models import AccessGroup
+from loyalty import services as loyalty_services
+from shopperdata import services as shopper_services
 from stores import services as store_services
+
+_seq = itertools.count(1)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -20,9 +38,37 @@ def _fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    """Every test starts with empty caches: the shared cache, and this process's enforcement caches
+    (verified till credentials, unflushed usage counters)."""
+    _forget_everything()
     yield
+    _forget_everything()
+
+
+def _forget_everything() -> None:
     cache.clear()
+    enforcement_auth.forget_verifications()
+    enforcement_usage.reset()
+
+
+def _uses_transactional_db(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+            or bool(marker and marker.kwargs.get("transaction")))
+
+
+@pytest.fixture(autouse=True)
+def _builtin_rows(request):
+    """Puts back the rows data migrations made (built-in privileges come with every new org; the API
+    catalogue and the built-in groups here), which a transactional test earlier in the run may have
+    flushed away. Only for tests that use the database."""
+    if _uses_transactional_db(request):
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_builtins()
 
 
 API_PREFIXES = ("/v2/", "/api/v1/", "/ccadmin/v1/", "/oauth/", "/authz/")
@@ -168,7 +214,10 @@ def login_in_browser():
     return _browser_login
 
 
-# --- access groups and stores -------------------------------------------------
+# --- access groups, stores, tills, API clients, customers ---------------------------------------------------
+
+TILL_SECRET = "till-secret-for-tests"
+
 
 @pytest.fixture
 def ac_user(acme):
@@ -177,7 +226,41 @@ def ac_user(acme):
 
 
 @pytest.fixture
+def builtin():
+    """builtin(name) → the built-in access group of that name (POS, Instore, Admin)."""
+    def get(name):
+        return AccessGroup.objects.get(org__isnull=True, name=name)
+    return get
+
+
+@pytest.fixture
+def make_group():
+    """make_group(org, name, permissions=[...] or grants={(resource, api, permission)}) → a custom group."""
+    def make(org, name="WeChat", permissions=None, *, grants=None, description=""):
+        if grants is not None:
+            group, _ = group_services.group_create(actor=None, org=org, name=name, description=description,
+                                                   grants=frozenset(grants))
+        else:
+            group, _ = group_services.group_create(
+                actor=None, org=org, name=name, description=description,
+                permissions=permissions if permissions is not None else [
+                    {"resource": "customer", "api": "data", "read": True, "write": False}])
+        return group
+    return make
+
+
+@pytest.fixture
+def make_store():
+    """make_store(org, code=None, group=None) → a new store (allocated to `group` when given)."""
+    def make(org, code=None, group=None):
+        code = code or f"{org.code}-st{next(_seq)}"
+        return store_services.store_create(actor=None, org=org, code=code, name=f"Store {code}", access_group=group)
+    return make
+
+
+@pytest.fixture
 def make_stores():
+    """make_stores(org, n, prefix=None) → n new stores <prefix>-s001 … in Oslo."""
     def make(org, n, prefix=None):
         prefix = prefix or org.code
         return [store_services.store_create(actor=None, org=org, code=f"{prefix}-s{i:03d}", name=f"Store {i}",
@@ -186,18 +269,102 @@ def make_stores():
 
 
 @pytest.fixture
-def make_group():
-    def make(org, name="WeChat", permissions=None, **kw):
-        group, _ = group_services.group_create(
-            actor=None, org=org, name=name, description=kw.get("description", ""),
-            permissions=permissions if permissions is not None else [
-                {"resource": "customer", "api": "data", "read": True, "write": False}])
-        return group
+def allocate():
+    """allocate(org, group, store_codes, actor=None) → how many of the stores moved to `group`."""
+    def run(org, group, store_codes, actor=None):
+        return store_services.stores_allocate(actor=actor, org=org, group=group, store_codes=list(store_codes))
+    return run
+
+
+@pytest.fixture
+def till_secret():
+    """The secret make_till gives a till unless told otherwise."""
+    return TILL_SECRET
+
+
+@pytest.fixture
+def make_till(make_store):
+    """make_till(org, store=None, code="", secret=TILL_SECRET) → a new till (of a new store unless given)."""
+    def make(org, store=None, code="", secret=TILL_SECRET):
+        till, _secret = store_services.till_create(actor=None, org=org, store=store or make_store(org), code=code,
+                                                   secret=secret)
+        return till
     return make
 
 
 @pytest.fixture
-def builtin():
-    def get(name):
-        return AccessGroup.objects.get(org__isnull=True, name=name)
+def make_api_client():
+    """make_api_client(org, group, name=None) → (API client, its client secret)."""
+    def make(org, group, name=None):
+        return store_services.api_client_create(actor=None, org=org, name=name or f"client{next(_seq)}",
+                                                access_group=group)
+    return make
+
+
+def _basic(code, secret=TILL_SECRET, md5=False) -> str:
+    password = hashlib.md5(secret.encode()).hexdigest() if md5 else secret
+    return "Basic " + base64.b64encode(f"{code}:{password}".encode()).decode()
+
+
+@pytest.fixture
+def basic_auth():
+    """basic_auth(code, secret=TILL_SECRET, md5=False) → an `Authorization: Basic` value for a till."""
+    return _basic
+
+
+@pytest.fixture
+def till_client():
+    """till_client(code, secret=TILL_SECRET, md5=False) → an APIClient sending the till's Basic credentials."""
+    def make(code, secret=TILL_SECRET, md5=False):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=_basic(code, secret, md5))
+        return client
+    return make
+
+
+@pytest.fixture
+def oauth_token():
+    """oauth_token(client_id, secret) → an access token from POST /oauth/token (client credentials)."""
+    def get(client_id, secret):
+        response = APIClient().post("/oauth/token", {"grant_type": "client_credentials", "client_id": client_id,
+                                                     "client_secret": secret})
+        assert response.status_code == 200, response.content
+        return response.json()["access_token"]
     return get
+
+
+@pytest.fixture
+def bearer_client():
+    """bearer_client(token) → an APIClient sending `Authorization: Bearer <token>`."""
+    def make(token):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+    return make
+
+
+@pytest.fixture
+def make_customer():
+    """make_customer(org, mobile=None, email=None) → a new customer (a shopper profile of the org)."""
+    def make(org, mobile=None, email=None):
+        n = next(_seq)
+        values = {"mobile": mobile or f"+4917{n:07d}", "email": email or f"shopper{n}@example.com",
+                  "firstName": "Sam"}
+        return shopper_services.profile_create(actor=None, org=org, values=values).profile
+    return make
+
+
+class _System:
+    """Who issues points outside the till API (tests): neither a till nor an API client."""
+
+    till_id = None
+    api_client_id = None
+
+
+@pytest.fixture
+def give_points():
+    """give_points(org, customer_id, points, caller=None) → the customer's new balance."""
+    def give(org, customer_id, points, caller=None):
+        return loyalty_services.points_issue(caller=caller or _System(), org=org, customer_id=customer_id,
+                                             points=points)
+    return give

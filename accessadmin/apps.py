@@ -7,7 +7,7 @@ class AccessadminConfig(AppConfig):
     verbose_name = "accessadmin core"
 
     def ready(self):
-        from . import surfaces
+        from . import registry, surfaces
         from .api import schema  # (also registers the OpenAPI auth extensions)
         from .api.exceptions import api_body, ccadmin_body, oauth_body
 
@@ -15,3 +15,23 @@ class AccessadminConfig(AppConfig):
         surfaces.register("/ccadmin/v1/", ccadmin_body, schema_name="CcadminError", schema=schema.CCADMIN_ERROR,
                           always=(400,))
         surfaces.register("/oauth/", oauth_body)
+        self._register(registry)
+
+    def _register(self, registry):
+        from . import policies, search, selectors
+        from .errors import CoreErrorCode
+
+        registry.register_nav_section("Administration", order=90)
+        registry.register_nav(
+            registry.NavLink("Administration", "Users", "users:list", policies.can_manage_identity, order=10),
+            registry.NavLink("Administration", "Roles", "roles:list", policies.can_manage_identity, order=20),
+            registry.NavLink("Administration", "Access rights", "access-rights:list", policies.can_manage_identity,
+                             order=30),
+            registry.NavLink("Administration", "Audit log", "audit-log", policies.can_view_audit, order=40),
+        )
+        registry.register_dashboard(selectors.dashboard_counts, order=0)
+        for target_type, label in (("accessadmin.org", "Organization"), ("accessadmin.user", "User"),
+                                   ("accessadmin.role", "Role"), ("accessadmin.accessright", "Access right")):
+            registry.register_audit_type(target_type, label)
+        registry.register_search(registry.SearchProvider("user", "Users", search.users, order=90))
+        registry.register_error_codes(CoreErrorCode)

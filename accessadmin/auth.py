@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 
-from .errors import AppError, Throttled
+from .errors import AppError, CoreErrorCode, Throttled
 from .throttling import FailureThrottle, Limit, client_address
 
 
 class InvalidCredentials(AppError):
     status = 401
-    code = "invalid_credentials"
+    code = CoreErrorCode.INVALID_CREDENTIALS
     # The same words whether or not the username exists: no user enumeration.
     message = "Invalid username or password."
 

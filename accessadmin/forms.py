@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .auth import authenticate_password
-from .errors import AppError, Throttled
+from .errors import AppError, CoreErrorCode, Throttled
 from .models import AccessRight, Role
 
 
@@ -32,7 +32,7 @@ class LoginForm(AuthenticationForm):
                 self.user_cache = authenticate_password(self.request, username=username, password=password)
             except Throttled as e:
                 raise forms.ValidationError(f"Too many failed attempts. Try again in {e.retry_after} seconds.",
-                                            code="throttled") from None
+                                            code=CoreErrorCode.THROTTLED) from None
             except AppError as e:
                 raise forms.ValidationError(e.message, code=e.code) from None
             self.confirm_login_allowed(self.user_cache)

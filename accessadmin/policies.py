@@ -9,6 +9,9 @@ from .privileges import Privilege
 
 
 def is_platform_staff(user) -> bool:
+    """The one definition of platform staff: a superuser of no org. They keep the platform (orgs, the
+    catalogue, built-in groups, the Django admin), act as an administrator of the org they pick, and are
+    the only users without an org who may pick one."""
     return bool(user is not None and user.is_authenticated and user.is_superuser and user.org_id is None)
 
 

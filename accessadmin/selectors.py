@@ -3,8 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from criteria.models import SecurityCriterion
-
+from . import registry
 from .models import AccessRight, AuditEvent, Org, Role, User
 from .tenancy import get_scoped_or_404, scope
 
@@ -25,10 +24,14 @@ def user_get(*, org: Org, pk) -> User:
     return get_scoped_or_404(User.objects.prefetch_related("roles"), org, pk=pk)
 
 
+def _role_field_prefetches() -> list:
+    """What the fields other apps add to a role need prefetched (accessadmin.registry.RoleField)."""
+    return [field.prefetch() for field in registry.role_fields()]
+
+
 def role_list(*, org: Org, search: str = ""):
     qs = scope(Role.objects.all(), org).prefetch_related(
-        Prefetch("access_rights", queryset=AccessRight.objects.order_by("code")),
-        Prefetch("security_criteria", queryset=SecurityCriterion.objects.order_by("code")),
+        Prefetch("access_rights", queryset=AccessRight.objects.order_by("code")), *_role_field_prefetches(),
     ).annotate(user_count=Count("users", distinct=True))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
@@ -36,9 +39,8 @@ def role_list(*, org: Org, search: str = ""):
 
 
 def role_get(*, org: Org, code: str) -> Role:
-    return get_scoped_or_404(Role.objects.prefetch_related(
-        "access_rights", Prefetch("security_criteria", queryset=SecurityCriterion.objects.order_by("code"))),
-        org, code=code)
+    return get_scoped_or_404(Role.objects.prefetch_related("access_rights", *_role_field_prefetches()),
+                             org, code=code)
 
 
 def access_right_list(*, org: Org, search: str = "", type: str = ""):

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from . import audit
-from .errors import Conflict, Forbidden, InvalidInput
+from .errors import Conflict, CoreErrorCode, Forbidden, InvalidInput
 from .identity import forget
 from .models import AccessRight, ApiToken, Org, Role, User
-from .policies import can_edit_access_right, can_manage_identity, may_use_name
+from .policies import can_edit_access_right, can_manage_identity, is_platform_staff, may_use_name
 from .privileges import BUILTIN_ROLES, PRIVILEGE_DESCRIPTIONS, PRIVILEGE_NAMES, Privilege
+from .validation import clean_name
 
+NAME_MAX_LENGTH = Role._meta.get_field("name").max_length  # orgs, roles and access rights alike (200)
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -31,19 +33,13 @@ def _check_id(value: str, what: str) -> str:
     if not ID_RE.match(value):
         raise InvalidInput(
             f"{what} id must be 1–100 letters, digits, dots, dashes or underscores.",
-            code="invalid_id", fields={"id": [f"Invalid {what.lower()} id."]},
+            code=CoreErrorCode.INVALID_ID, fields={"id": [f"Invalid {what.lower()} id."]},
         )
     return value
 
 
 def _check_name(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput("Name is required.", code="name_required", fields={"name": ["This field is required."]})
-    if len(value) > 200:
-        raise InvalidInput("Name is too long (200 characters at most).", code="name_too_long",
-                           fields={"name": ["At most 200 characters."]})
-    return value
+    return clean_name(value, max_length=NAME_MAX_LENGTH)
 
 
 def check_namespace(*, actor, org: Org, name: str, field: str) -> None:
@@ -52,7 +48,7 @@ def check_namespace(*, actor, org: Org, name: str, field: str) -> None:
     outside the namespace is the same whether the name is taken or free: no enumeration of other orgs'
     names."""
     if not may_use_name(actor, org, name):
-        raise InvalidInput(f"Names in this organization start with {org.code}-.", code="outside_namespace",
+        raise InvalidInput(f"Names in this organization start with {org.code}-.", code=CoreErrorCode.OUTSIDE_NAMESPACE,
                            fields={field: [f"Must start with {org.code}-."]})
 
 
@@ -81,13 +77,13 @@ def ensure_builtin_privileges() -> dict[str, AccessRight]:
 @transaction.atomic
 def org_create(*, actor, code: str, name: str) -> Org:
     """Returns a new org with one built-in role per privilege. Platform staff only."""
-    if actor is not None and not (actor.is_superuser and actor.org_id is None):
+    if actor is not None and not is_platform_staff(actor):
         raise Forbidden("Only platform staff create organizations.")
     code = (code or "").strip().lower()
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,49}$", code):
-        raise InvalidInput("Org code must be lowercase letters, digits and dashes.", code="invalid_code")
+        raise InvalidInput("Org code must be lowercase letters, digits and dashes.", code=CoreErrorCode.INVALID_CODE)
     if Org.objects.filter(code=code).exists():
-        raise Conflict("An organization with this code exists.", code="duplicate_code")
+        raise Conflict("An organization with this code exists.", code=CoreErrorCode.DUPLICATE_CODE)
     org = Org.objects.create(code=code, name=_check_name(name))
     privileges = ensure_builtin_privileges()
     for role_code, role_name, privilege in BUILTIN_ROLES:
@@ -112,7 +108,7 @@ def access_right_create(*, actor, org: Org, code: str, name: str, description: s
     name = _check_name(name)
     if AccessRight.objects.filter(code=code, org__isnull=True).exists() or \
             AccessRight.objects.filter(code=code, org=org).exists():
-        raise Conflict(f"An access right with id {code!r} exists.", code="duplicate_id",
+        raise Conflict(f"An access right with id {code!r} exists.", code=CoreErrorCode.DUPLICATE_ID,
                        fields={"id": ["This id is taken."]})
     ar = AccessRight.objects.create(org=org, code=code, name=name, description=description or "",
                                     type=AccessRight.Type.GENERIC)
@@ -125,7 +121,7 @@ def access_right_update(*, actor, access_right: AccessRight, name: str | None = 
                         description: str | None = None) -> AccessRight:
     """Returns the access right with a new name and/or description. Built-in ones are read-only."""
     if not can_edit_access_right(actor, access_right):
-        raise Forbidden("Built-in privileges cannot be changed.", code="builtin_readonly")
+        raise Forbidden("Built-in privileges cannot be changed.", code=CoreErrorCode.BUILTIN_READONLY)
     ar = AccessRight.objects.select_for_update().get(pk=access_right.pk)
     before = _access_right_state(ar)
     if name is not None:
@@ -143,7 +139,7 @@ def _resolve_access_rights(org: Org, codes) -> list[AccessRight]:
     found = {ar.code: ar for ar in AccessRight.objects.for_org(org).filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise InvalidInput(f"Unknown access right: {', '.join(missing)}.", code="unknown_access_right",
+        raise InvalidInput(f"Unknown access right: {', '.join(missing)}.", code=CoreErrorCode.UNKNOWN_ACCESS_RIGHT,
                            fields={"accessRights": [f"Unknown: {', '.join(missing)}"]})
     return [found[c] for c in codes]
 
@@ -171,9 +167,10 @@ def role_create(*, actor, org: Org, name: str, code: str | None = None, descript
             code = f"{base[0].lower() + base[1:]}Role{n}"
             n += 1
     if Role.objects.filter(org=org, code=code).exists():
-        raise Conflict(f"A role with id {code!r} exists.", code="duplicate_id", fields={"id": ["This id is taken."]})
+        raise Conflict(f"A role with id {code!r} exists.", code=CoreErrorCode.DUPLICATE_ID,
+                       fields={"id": ["This id is taken."]})
     if Role.objects.filter(org=org, name__iexact=name).exists():
-        raise Conflict(f"A role named {name!r} exists.", code="duplicate_name",
+        raise Conflict(f"A role named {name!r} exists.", code=CoreErrorCode.DUPLICATE_NAME,
                        fields={"name": ["This name is taken."]})
     rights = _resolve_access_rights(org, access_rights)
     role = Role.objects.create(org=org, code=code, name=name, description=description or "")
@@ -192,7 +189,7 @@ def role_update(*, actor, role: Role, name: str | None = None, description: str 
     if name is not None:
         name = _check_name(name)
         if Role.objects.filter(org=role.org_id, name__iexact=name).exclude(pk=role.pk).exists():
-            raise Conflict(f"A role named {name!r} exists.", code="duplicate_name",
+            raise Conflict(f"A role named {name!r} exists.", code=CoreErrorCode.DUPLICATE_NAME,
                            fields={"name": ["This name is taken."]})
         role.name = name
     if description is not None:
@@ -218,7 +215,7 @@ def _resolve_roles(org: Org, codes) -> list[Role]:
     found = {r.code: r for r in Role.objects.filter(org=org, code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise InvalidInput(f"Unknown role: {', '.join(missing)}.", code="unknown_role",
+        raise InvalidInput(f"Unknown role: {', '.join(missing)}.", code=CoreErrorCode.UNKNOWN_ROLE,
                            fields={"roles": [f"Unknown: {', '.join(missing)}"]})
     return [found[c] for c in codes]
 
@@ -227,7 +224,8 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as e:
-        raise InvalidInput(" ".join(e.messages), code="weak_password", fields={"password": e.messages}) from None
+        raise InvalidInput(" ".join(e.messages), code=CoreErrorCode.WEAK_PASSWORD,
+                           fields={"password": e.messages}) from None
 
 
 @transaction.atomic
@@ -238,11 +236,12 @@ def user_create(*, actor, org: Org, username: str, password: str, email: str = "
         _require_identity_admin(actor)
     username = (username or "").strip()
     if not re.match(r"^[\w.@+-]{1,150}$", username):
-        raise InvalidInput("Username must be 1–150 letters, digits or @.+-_ characters.", code="invalid_username",
+        raise InvalidInput("Username must be 1–150 letters, digits or @.+-_ characters.",
+                           code=CoreErrorCode.INVALID_USERNAME,
                            fields={"username": ["Invalid username."]})
     check_namespace(actor=actor, org=org, name=username, field="username")
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("This username is taken.", code="duplicate_username",
+        raise Conflict("This username is taken.", code=CoreErrorCode.DUPLICATE_USERNAME,
                        fields={"username": ["This username is taken."]})
     user = User(org=org, username=username, email=email or "", first_name=first_name or "",
                 last_name=last_name or "")
@@ -253,7 +252,7 @@ def user_create(*, actor, org: Org, username: str, password: str, email: str = "
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise Conflict("This username is taken.", code="duplicate_username") from None
+        raise Conflict("This username is taken.", code=CoreErrorCode.DUPLICATE_USERNAME) from None
     user.roles.set(_resolve_roles(org, roles))
     audit.record(org=org, actor=actor, action="user.create", target=user, after=user_state(user))
     return user
@@ -268,7 +267,7 @@ def user_update(*, actor, user: User, email: str | None = None, first_name: str 
     user = User.objects.select_for_update().get(pk=user.pk)
     before = user_state(user)
     if is_active is False and user.pk == actor.pk:
-        raise InvalidInput("You cannot deactivate yourself.", code="cannot_deactivate_self")
+        raise InvalidInput("You cannot deactivate yourself.", code=CoreErrorCode.CANNOT_DEACTIVATE_SELF)
     for field, value in (("email", email), ("first_name", first_name), ("last_name", last_name),
                          ("is_active", is_active)):
         if value is not None:

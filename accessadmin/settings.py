@@ -55,10 +55,13 @@ INSTALLED_APPS = [
     "accessadmin",
     "groups",
     "stores",
+    "enforcement",
     "shopperdata",
+    "loyalty",
     "criteria",
     "connect",
     "privacy",
+    "tillapi",
     "csp",
     "huey.contrib.djhuey",
 ]

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Org
+from .policies import is_platform_staff
 
 SESSION_ORG_KEY = "active_org_id"
 
@@ -20,7 +21,7 @@ def org_for(user, *, session=None, header: str | None = None) -> Org | None:
         return None
     if user.org_id is not None:
         return user.org
-    if not user.is_staff:
+    if not is_platform_staff(user):
         return None
     if header:
         return Org.objects.filter(code=header).first()

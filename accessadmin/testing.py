@@ -1,4 +1,5 @@
-"""Test helpers shared by every app's tests (fixtures live in the root conftest.py)."""
+"""Test helpers of the core, shared by every app's tests. They know only the core; whatever needs a domain
+app is a fixture of the root conftest.py."""
 
 import itertools
 import socket
@@ -16,11 +17,8 @@ _seq = itertools.count(1)
 
 
 def make_org(code: str | None = None, name: str | None = None) -> Org:
-    """Returns a new org. Also puts back the rows data migrations made (built-in privileges, the API
-    catalogue, built-in groups), which a transactional test earlier in the run may have flushed away."""
-    from groups.builtins import ensure_builtins
-
-    ensure_builtins()
+    """Returns a new org (with its built-in roles). The domain apps' built-in rows are put back before
+    every database test by the root conftest."""
     code = code or f"org{next(_seq)}"
     return services.org_create(actor=None, code=code, name=name or code.title())
 

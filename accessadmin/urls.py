@@ -1,12 +1,18 @@
+"""The project's URLconf: the core's paths, and every app's paths from the registry.
+
+The apps register their URL patterns in AppConfig.ready() (accessadmin.registry.register_urls); this
+module only places them: the machine-facing paths first (URL resolution walks the list in order), then
+the pages, then the two REST APIs.
+"""
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider.views import TokenView
 
-from stores.enforcement.gateway import authz_check
-
 from . import views
 from .api import urls as core_api
+from .registry import Mount, routes
 
 users_urls = ([
     path("", views.user_list, name="list"),
@@ -26,24 +32,15 @@ access_rights_urls = ([
     path("<str:code>/", views.access_right_edit, name="edit"),
 ], "access-rights")
 
-api_v1 = [
-    *core_api.api_v1,
-    path("", include("groups.api.urls")),
-    path("", include("stores.api.urls")),
-    path("", include("connect.api.urls")),
-    path("", include("privacy.api.urls")),
-]
 
-ccadmin_v1 = [
-    *core_api.ccadmin_v1,
-    path("", include("shopperdata.api.urls")),
-    path("", include("criteria.api.urls")),
-]
+def mounted(mount: Mount) -> list:
+    """Returns the apps' patterns registered under `mount`, each (prefix, namespace) as one include."""
+    return [path(prefix, include((patterns, namespace)) if namespace else include(patterns))
+            for prefix, namespace, patterns in routes(mount)]
+
 
 urlpatterns = [
-    # The hot machine-facing paths first: URL resolution walks the list in order.
-    path("authz/check", authz_check, name="authz-check"),
-    path("v2/", include("stores.tillapi.urls")),
+    *mounted(Mount.HOT),
     re_path(r"^oauth/token/?$", TokenView.as_view(), name="oauth-token"),
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
@@ -55,16 +52,12 @@ urlpatterns = [
     path("roles/", include(roles_urls)),
     path("access-rights/", include(access_rights_urls)),
     path("audit/", views.audit_log, name="audit-log"),
-    path("groups/", include("groups.urls")),
-    path("stores/", include("stores.urls")),
-    path("shoppers/", include("shopperdata.urls")),
-    path("catalog/", include("criteria.urls")),
-    path("connect/", include("connect.urls")),
-    path("privacy/", include("privacy.urls")),
-    path("api/v1/", include(api_v1)),
-    path("ccadmin/v1/", include(ccadmin_v1)),
+    *mounted(Mount.PAGES),
+    path("api/v1/", include([*core_api.api_v1, *mounted(Mount.API_V1)])),
+    path("ccadmin/v1/", include([*core_api.ccadmin_v1, *mounted(Mount.CCADMIN_V1)])),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/errors", views.error_reference, name="api-docs-errors"),
     path("admin/", admin.site.urls),
 ]

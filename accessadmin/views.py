@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import health, policies, selectors, services
+from . import health, policies, registry, selectors, services
+from .error_reference import render as render_error_reference
 from .errors import AppError
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
 from .models import Org
@@ -30,6 +31,11 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def error_reference(request):
+    """GET /api/docs/errors: the reference of every error code (docs/errors.md), as Markdown."""
+    return HttpResponse(render_error_reference(), content_type="text/markdown; charset=utf-8")
+
+
 @never_cache
 def readyz(request):
     """Returns 200 `{"database": "ok", "cache": "ok"}` when both answer, else 503 naming the one that failed."""
@@ -42,22 +48,9 @@ def readyz(request):
 @page_view()
 def dashboard(request):
     org = request.org
-    counts = selectors.dashboard_counts(org=org)
-    for app_counts in _app_dashboard_counts():
-        counts += app_counts(org=org)
+    counts = registry.dashboard_counts(org=org)
     recent = selectors.audit_list(org=org)[:10] if policies.can_view_audit(request.user) else []
     return render(request, "accessadmin/dashboard.html", {"counts": counts, "recent": recent})
-
-
-def _app_dashboard_counts():
-    """The apps' dashboard_counts selectors, in navigation order."""
-    from criteria import selectors as criteria_selectors
-    from groups import selectors as groups_selectors
-    from shopperdata import selectors as shopperdata_selectors
-    from stores import selectors as stores_selectors
-
-    return [m.dashboard_counts for m in (groups_selectors, stores_selectors, shopperdata_selectors,
-                                         criteria_selectors) if hasattr(m, "dashboard_counts")]
 
 
 @login_required
@@ -232,7 +225,8 @@ def audit_log(request):
     target_type = request.GET.get("type", "").strip()
     page = paginate(request, selectors.audit_list(org=request.org, target_type=target_type), per_page=50)
     return render(request, "accessadmin/audit_list.html",
-                  {"page": page, "type": target_type, "query": query_without_page(request)})
+                  {"page": page, "type": target_type, "query": query_without_page(request),
+                   "audit_types": registry.audit_types()})
 
 
 @require_POST

@@ -52,15 +52,22 @@ def seed() -> None:
     django.setup()
     from accessadmin.services import ensure_builtin_privileges, org_create
     from groups.builtins import ensure_builtins
-    from stores.tests.tillkit import give_points, make_customer, make_store, make_till
+    from loyalty import services as loyalty_services
+    from shopperdata import services as shopper_services
+    from stores import services as store_services
+
+    class System:  # issues the starting points: neither a till nor an API client
+        till_id = None
+        api_client_id = None
 
     ensure_builtin_privileges()
     ensure_builtins()
     org = org_create(actor=None, code="bench", name="Bench")
-    store = make_store(org, "bench-s1")
-    make_till(org, store, code=TILL, secret=SECRET)
-    customer = make_customer(org)
-    give_points(org, customer.pk, 100)
+    store = store_services.store_create(actor=None, org=org, code="bench-s1", name="Bench store")
+    store_services.till_create(actor=None, org=org, store=store, code=TILL, secret=SECRET)
+    customer = shopper_services.profile_create(actor=None, org=org, values={
+        "mobile": "+4917000001", "email": "bench@example.com", "firstName": "Sam"}).profile
+    loyalty_services.points_issue(caller=System(), org=org, customer_id=customer.pk, points=100)
     print(json.dumps({"customer_id": customer.pk}))
 
 
@@ -232,11 +239,11 @@ m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act
 def decision_timing() -> list[tuple[str, str]]:
     import casbin
 
+    from enforcement import selectors
+    from enforcement.caller import TILL as TILL_KIND
+    from enforcement.caller import Caller
+    from enforcement.policies import decide
     from groups.builtins import BUILTIN_GROUPS
-    from stores.enforcement import selectors
-    from stores.enforcement.caller import TILL as TILL_KIND
-    from stores.enforcement.caller import Caller
-    from stores.enforcement.policies import decide
 
     tmp = tempfile.mkdtemp(prefix="casbin-")
     model_path, policy_path = Path(tmp, "model.conf"), Path(tmp, "policy.csv")

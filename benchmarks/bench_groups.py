@@ -38,13 +38,15 @@ def _load(org, n_groups, n_stores, prefix):
 def main():
     from accessadmin.privileges import Privilege
     from accessadmin.testing import make_org, make_user
-    from groups import services
+    from groups.builtins import ensure_builtins
+    from stores import services as store_services
     from stores.models import Store
 
     if connection.vendor != "postgresql":
         print("bench_groups: needs PostgreSQL (DATABASE_URL=postgres://…); skipped")
         return
     with throwaway_database():
+        ensure_builtins()
         big, small = make_org("big"), make_org("small")
         t0 = time.perf_counter()
         groups = _load(big, N_GROUPS, N_STORES, "big")
@@ -74,7 +76,7 @@ def main():
         codes = [f"big-{i:06d}" for i in range(1, N_ALLOCATE * 3, 3)][:N_ALLOCATE]
 
         def allocate():
-            services.stores_allocate(actor=admin_big, org=big, group=target, store_codes=codes)
+            store_services.stores_allocate(actor=admin_big, org=big, group=target, store_codes=codes)
 
         def unallocate_all():
             Store.objects.filter(org=big, access_group=target).update(access_group=None)

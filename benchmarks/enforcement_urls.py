@@ -12,9 +12,9 @@ from django.urls import path
 from rest_framework.authentication import BaseAuthentication
 
 from accessadmin.urls import urlpatterns as app_urlpatterns
-from stores.enforcement.caller import TILL, Caller
+from enforcement.caller import TILL, Caller
 from stores.models import Till
-from stores.tillapi.views import PointsBalanceView
+from tillapi.views import PointsBalanceView
 
 
 @lru_cache(maxsize=1)

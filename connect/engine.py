@@ -28,6 +28,7 @@ import asyncssh
 
 from . import pgp
 from . import sftp as sftplib
+from .errors import ConnectErrorCode
 from .sftp import Endpoint, RemoteFile, SftpError
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,9 @@ DECRYPTED_SUFFIXES = (".pgp", ".gpg", ".asc")
 ENCRYPTED_SUFFIX = ".pgp"
 
 # File error codes (besides those of sftp.py and pgp.py).
-DESTINATION_EXISTS = "destination_exists"
-STILL_CHANGING = "still_changing"
-INTERNAL_ERROR = "internal_error"
+DESTINATION_EXISTS = ConnectErrorCode.DESTINATION_EXISTS
+STILL_CHANGING = ConnectErrorCode.STILL_CHANGING
+INTERNAL_ERROR = ConnectErrorCode.INTERNAL_ERROR
 
 
 @dataclass(frozen=True)

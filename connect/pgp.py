@@ -28,16 +28,18 @@ from datetime import UTC, datetime
 
 import gnupg
 
+from .errors import ConnectErrorCode
+
 GPG_BINARY = shutil.which("gpg") or "gpg"
 IO_BUFFER = 1024 * 1024  # python-gnupg reads and writes in pieces of this size (its default is 16 KiB)
 
 # Stable error codes.
-KEY_INVALID = "pgp_key_invalid"
-KEY_UNUSABLE = "pgp_key_unusable"
-PASSPHRASE_WRONG = "pgp_passphrase_wrong"
-DECRYPT_FAILED = "pgp_decrypt_failed"
-WRONG_KEY = "pgp_wrong_key"
-ENCRYPT_FAILED = "pgp_encrypt_failed"
+KEY_INVALID = ConnectErrorCode.PGP_KEY_INVALID
+KEY_UNUSABLE = ConnectErrorCode.PGP_KEY_UNUSABLE
+PASSPHRASE_WRONG = ConnectErrorCode.PGP_PASSPHRASE_WRONG
+DECRYPT_FAILED = ConnectErrorCode.PGP_DECRYPT_FAILED
+WRONG_KEY = ConnectErrorCode.PGP_WRONG_KEY
+ENCRYPT_FAILED = ConnectErrorCode.PGP_ENCRYPT_FAILED
 
 
 class PgpError(Exception):

@@ -9,6 +9,8 @@ from accessadmin.errors import InvalidInput
 from accessadmin.policies import has_privilege
 from accessadmin.privileges import Privilege
 
+from .errors import ConnectErrorCode
+
 
 def can_use_connect(user) -> bool:
     """Returns True when `user` may see and change Connect+ objects of the org they act in."""
@@ -27,7 +29,8 @@ def visible(queryset, *, actor, org, field: str = "org"):
 def check_decrypt_key(key) -> None:
     """Raises unless `key` can decrypt: only a key uploaded with its private part can."""
     if not key.can_decrypt:
-        raise InvalidInput(f"{key.name} has no private key, so it cannot decrypt.", code="key_cannot_decrypt",
+        raise InvalidInput(f"{key.name} has no private key, so it cannot decrypt.",
+                           code=ConnectErrorCode.KEY_CANNOT_DECRYPT,
                            fields={"decrypt.key": ["Choose a key uploaded with its private part."]})
 
 
@@ -35,10 +38,11 @@ def check_encrypt_key(key) -> None:
     """Raises unless `key` may encrypt now: an encryption subkey, not revoked, not expired."""
     field = "encrypt.key"
     if key.revoked:
-        raise InvalidInput(f"{key.name} is revoked.", code="key_revoked", fields={field: ["This key is revoked."]})
+        raise InvalidInput(f"{key.name} is revoked.",
+                           code=ConnectErrorCode.KEY_REVOKED, fields={field: ["This key is revoked."]})
     if key.is_expired:
-        raise InvalidInput(f"{key.name} expired on {key.expires_at:%Y-%m-%d}.", code="key_expired",
+        raise InvalidInput(f"{key.name} expired on {key.expires_at:%Y-%m-%d}.", code=ConnectErrorCode.KEY_EXPIRED,
                            fields={field: ["This key has expired."]})
     if not key.can_encrypt:
-        raise InvalidInput(f"{key.name} cannot encrypt.", code="key_cannot_encrypt",
+        raise InvalidInput(f"{key.name} cannot encrypt.", code=ConnectErrorCode.KEY_CANNOT_ENCRYPT,
                            fields={field: ["This key has no encryption capability."]})

@@ -21,23 +21,22 @@ from django.utils import timezone
 
 from accessadmin import audit, crypto
 
-from . import engine, pgp, schedule
+from . import engine, pgp, queue, schedule
+from .errors import ConnectErrorCode
 from .models import Dataflow, DataflowRun, DeliveredFile, FileStatus, RunFile, RunStatus, RunTrigger
 from .services_admin import endpoint_of
 
 logger = logging.getLogger(__name__)
 
-INTERRUPTED = "interrupted"
-LOCK_LOST = "lock_lost"
-SECRET_UNREADABLE = "secret_unreadable"
+INTERRUPTED = ConnectErrorCode.INTERRUPTED
+LOCK_LOST = ConnectErrorCode.LOCK_LOST
+SECRET_UNREADABLE = ConnectErrorCode.SECRET_UNREADABLE
 
 
 # --- runs ----------------------------------------------------------------------
 
 def _enqueue(run_id: int) -> None:
-    from . import tasks  # tasks import this module
-
-    transaction.on_commit(lambda: tasks.run_dataflow(run_id))
+    queue.enqueue_run(run_id)
 
 
 def schedule_due(*, now: datetime | None = None) -> list[int]:
@@ -130,7 +129,8 @@ class _RunHooks(engine.Hooks):
                     current_bytes=f.size)
         except IntegrityError:
             # Delivered by another run meanwhile (the lock makes this rare): not twice.
-            RunFile.objects.filter(pk=file_id).update(status=FileStatus.SKIPPED, error="already_delivered",
+            RunFile.objects.filter(pk=file_id).update(status=FileStatus.SKIPPED,
+                                                      error=ConnectErrorCode.ALREADY_DELIVERED,
                                                       finished_at=now)
 
     def source_handled(self, f):
@@ -235,7 +235,7 @@ def run_execute(*, run_id: int) -> str:
     code, detail = "", ""
     try:
         if not d.active and run.trigger == RunTrigger.SCHEDULE:
-            raise _RunStop("dataflow_inactive", "The dataflow is not active.")
+            raise _RunStop(ConnectErrorCode.DATAFLOW_INACTIVE, "The dataflow is not active.")
         if d.encrypt_key_id and not d.encrypt_key.usable_for_encryption:
             raise _RunStop(pgp.KEY_UNUSABLE, "The encryption key has expired or was revoked.")
         plan = _plan(d)

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from accessadmin import audit, crypto
-from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput, NotFound, Unavailable
 from accessadmin.models import Org
 
-from . import pgp, policies, schedule, selectors, sftp
+from . import pgp, policies, queue, schedule, selectors, sftp
+from .errors import ConnectErrorCode
 from .flow_templates import template_get
 from .models import AfterSuccess, Dataflow, DataflowRun, PgpKey, RunStatus, RunTrigger, SftpConnection
 
@@ -35,13 +36,13 @@ SECRET_LOCALS = (*SECRET_FIELDS, "armored", "changes", "values", "current", "new
 
 def _require(actor) -> None:
     if actor is not None and not policies.can_use_connect(actor):
-        raise Forbidden("You may not use Connect+.", code="permission_denied")
+        raise Forbidden("You may not use Connect+.", code=CoreErrorCode.PERMISSION_DENIED)
 
 
 def _text(value, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(f"{field} must not be empty.", code="invalid", fields={field: ["Required."]})
+        raise InvalidInput(f"{field} must not be empty.", code=CoreErrorCode.INVALID, fields={field: ["Required."]})
     return value
 
 
@@ -54,7 +55,8 @@ def _org_object(model, org: Org, pk, what: str):
 
 
 def _duplicate(field: str = "name"):
-    return InvalidInput("That name is taken.", code="duplicate_name", fields={field: ["This name is taken."]})
+    return InvalidInput("That name is taken.",
+                        code=ConnectErrorCode.DUPLICATE_NAME, fields={field: ["This name is taken."]})
 
 
 # --- SSH keys ------------------------------------------------------------------------------------------------
@@ -66,7 +68,8 @@ def _pinnable_host_key(text: str) -> str:
         key = sftp.parse_host_key(text)
     except ValueError:
         raise InvalidInput("host_key must be an SSH public key (`ssh-ed25519 AAAA…`) or a known_hosts line.",
-                           code="invalid_host_key", fields={"host_key": ["Not an SSH public key."]}) from None
+                           code=ConnectErrorCode.INVALID_HOST_KEY,
+                           fields={"host_key": ["Not an SSH public key."]}) from None
     algorithm, blob = key.export_public_key("openssh").decode().split()[:2]
     return f"{algorithm} {blob}"
 
@@ -85,16 +88,18 @@ def _check_private_key(private_key: str, passphrase: str) -> None:
         asyncssh.import_private_key(private_key, passphrase or None)
     except asyncssh.KeyImportError as e:
         if "passphrase" not in str(e).lower():
-            raise InvalidInput("private_key must be an OpenSSH or PEM private key.", code="invalid_private_key",
+            raise InvalidInput("private_key must be an OpenSSH or PEM private key.",
+                               code=ConnectErrorCode.INVALID_PRIVATE_KEY,
                                fields={"private_key": ["Not a private key."]}) from None
         message = "The private key is protected by a passphrase; give it too."
-        raise InvalidInput(message, code="bad_passphrase", fields={"passphrase": [message]}) from None
+        raise InvalidInput(message, code=ConnectErrorCode.BAD_PASSPHRASE, fields={"passphrase": [message]}) from None
     except asyncssh.KeyEncryptionError:
         message = "The passphrase does not open the private key." if passphrase else \
             "The private key is protected by a passphrase; give it too."
-        raise InvalidInput(message, code="bad_passphrase", fields={"passphrase": [message]}) from None
+        raise InvalidInput(message, code=ConnectErrorCode.BAD_PASSPHRASE, fields={"passphrase": [message]}) from None
     except ValueError:
-        raise InvalidInput("private_key must be an OpenSSH or PEM private key.", code="invalid_private_key",
+        raise InvalidInput("private_key must be an OpenSSH or PEM private key.",
+                           code=ConnectErrorCode.INVALID_PRIVATE_KEY,
                            fields={"private_key": ["Not a private key."]}) from None
 
 
@@ -111,7 +116,7 @@ def connection_state(connection: SftpConnection) -> dict:
 def _check_host(host: str) -> str:
     host = _text(host, "host")
     if not HOST_RE.match(host):
-        raise InvalidInput("host must be a host name or an IP address.", code="invalid_host",
+        raise InvalidInput("host must be a host name or an IP address.", code=ConnectErrorCode.INVALID_HOST,
                            fields={"host": ["Not a host name or IP address."]})
     try:
         address = ipaddress.ip_address(host.strip("[]"))
@@ -119,7 +124,8 @@ def _check_host(host: str) -> str:
         return host  # a name: its addresses are checked on every connection, when it is resolved
     if not sftp.address_allowed(str(address)):
         raise InvalidInput(f"{host} is a loopback, private or link-local address, which CONNECT_ALLOWED_NETWORKS "
-                           "does not allow.", code="host_not_allowed", fields={"host": ["Address not allowed."]})
+                           "does not allow.", code=ConnectErrorCode.HOST_NOT_ALLOWED,
+                           fields={"host": ["Address not allowed."]})
     return host
 
 
@@ -201,7 +207,7 @@ def _apply_connection(connection: SftpConnection, changes: dict) -> list[str]:
     if "private_key" in changes and not changes["private_key"]:
         new["passphrase"] = ""  # no key, no passphrase
     if not new["password"] and not new["private_key"]:
-        raise InvalidInput("Give a password or a private key.", code="credentials_required",
+        raise InvalidInput("Give a password or a private key.", code=ConnectErrorCode.CREDENTIALS_REQUIRED,
                            fields={"password": ["A password or a private key is required."]})
     if new["private_key"] and ("private_key" in changes or "passphrase" in changes):
         _check_private_key(new["private_key"], new["passphrase"])
@@ -222,7 +228,7 @@ def connection_delete(*, actor, org: Org, connection: SftpConnection) -> None:
     users = list(selectors.dataflows_using_connection(connection).values_list("name", flat=True)[:5])
     if users:
         raise Conflict(f"{connection.name} is used by dataflow {', '.join(users)}; change or delete it first.",
-                       code="connection_in_use", extra={"dataflows": users})
+                       code=ConnectErrorCode.CONNECTION_IN_USE, extra={"dataflows": users})
     before = connection_state(connection)
     audit.record(org=org, actor=actor, action="connect.connection.delete", target=connection, before=before)
     connection.delete()
@@ -316,8 +322,9 @@ def key_create(*, actor, org: Org, name: str, armored: str, passphrase: str | No
         if e.code == pgp.PASSPHRASE_WRONG:
             message = "The passphrase does not open the private key." if passphrase else \
                 "The private key is protected by a passphrase; give it too."
-            raise InvalidInput(message, code="bad_passphrase", fields={"passphrase": [message]}) from None
-        raise InvalidInput(f"armored must be one ASCII-armored PGP key: {e.detail}", code="invalid_key",
+            raise InvalidInput(message,
+                               code=ConnectErrorCode.BAD_PASSPHRASE, fields={"passphrase": [message]}) from None
+        raise InvalidInput(f"armored must be one ASCII-armored PGP key: {e.detail}", code=ConnectErrorCode.INVALID_KEY,
                            fields={"armored": ["Not a single ASCII-armored PGP key."]}) from None
     key = PgpKey(org=org, name=name, public_armored=info.public_armored,
                  secret_armored_encrypted=crypto.encrypt(info.secret_armored),
@@ -341,7 +348,7 @@ def key_delete(*, actor, org: Org, key: PgpKey) -> None:
     users = list(selectors.dataflows_using_key(key).values_list("name", flat=True)[:5])
     if users:
         raise Conflict(f"{key.name} is used by dataflow {', '.join(users)}; change or delete it first.",
-                       code="key_in_use", extra={"dataflows": users})
+                       code=ConnectErrorCode.KEY_IN_USE, extra={"dataflows": users})
     audit.record(org=org, actor=actor, action="connect.key.delete", target=key, before=key_state(key))
     key.delete()
 
@@ -370,7 +377,7 @@ def normalize_schedule(expression: str | None) -> str:
     expression = CRON_ALIASES.get(expression.lower(), expression)
     if not schedule.is_valid(expression):
         raise InvalidInput("schedule must be a cron expression of five fields (minute hour day month weekday), "
-                           "e.g. `30 2 * * *`.", code="invalid_schedule",
+                           "e.g. `30 2 * * *`.", code=ConnectErrorCode.INVALID_SCHEDULE,
                            fields={"schedule": ["Not a cron expression of five fields."]})
     return expression
 
@@ -395,7 +402,7 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         _check_name_free(Dataflow, org, flow.name, exclude_pk=flow.pk)
     if "template" in data:
         if template_get(data["template"]) is None:
-            raise InvalidInput(f"There is no template {data['template']!r}.", code="unknown_template",
+            raise InvalidInput(f"There is no template {data['template']!r}.", code=ConnectErrorCode.UNKNOWN_TEMPLATE,
                                fields={"template": ["Unknown template."]})
         flow.template = data["template"]
     if "source" in data:
@@ -406,7 +413,7 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
         try:
             re.compile(pattern)
         except (re.error, RecursionError, OverflowError):
-            raise InvalidInput("source.pattern must be a regular expression.", code="invalid_pattern",
+            raise InvalidInput("source.pattern must be a regular expression.", code=ConnectErrorCode.INVALID_PATTERN,
                                fields={"source.pattern": ["Not a regular expression."]}) from None
         flow.source_pattern = pattern
         flow.source_recursive = source.get("recursive", False)
@@ -422,7 +429,8 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
             flow.decrypt_key = None
         else:
             if "key" not in decrypt:
-                raise InvalidInput("decrypt.key is required.", code="invalid", fields={"decrypt.key": ["Required."]})
+                raise InvalidInput("decrypt.key is required.",
+                                   code=CoreErrorCode.INVALID, fields={"decrypt.key": ["Required."]})
             key = _org_object(PgpKey, org, decrypt["key"], "PGP key")
             policies.check_decrypt_key(key)
             flow.decrypt_key = key
@@ -432,7 +440,8 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
             flow.encrypt_key = None
         else:
             if "key" not in encrypt:
-                raise InvalidInput("encrypt.key is required.", code="invalid", fields={"encrypt.key": ["Required."]})
+                raise InvalidInput("encrypt.key is required.",
+                                   code=CoreErrorCode.INVALID, fields={"encrypt.key": ["Required."]})
             key = _org_object(PgpKey, org, encrypt["key"], "PGP key")
             if key.pk != flow.encrypt_key_id or data["encrypt"].get("key") is not None:
                 policies.check_encrypt_key(key)
@@ -447,9 +456,11 @@ def _apply_dataflow(flow: Dataflow, data: dict, *, partial: bool) -> None:
             _same_dir(flow.source_path, flow.destination_path):
         # Delivered files would be picked up again as new source files on every run.
         raise InvalidInput("The destination is the source directory; deliver to another directory.",
-                           code="same_location", fields={"destination.path": ["The same as the source."]})
+                           code=ConnectErrorCode.SAME_LOCATION,
+                           fields={"destination.path": ["The same as the source."]})
     if flow.after_success == AfterSuccess.ARCHIVE and not flow.archive_path:
-        raise InvalidInput("archive_path is required when after_success is archive.", code="archive_path_required",
+        raise InvalidInput("archive_path is required when after_success is archive.",
+                           code=ConnectErrorCode.ARCHIVE_PATH_REQUIRED,
                            fields={"archive_path": ["Required when files are archived."]})
     if "schedule" in data:
         flow.schedule = normalize_schedule(data["schedule"])
@@ -466,7 +477,7 @@ def dataflow_create(*, actor, org: Org, data: dict) -> Dataflow:
     flow = Dataflow(org=org, created_by=actor, updated_by=actor)
     for required in ("name", "template", "source", "destination"):
         if data.get(required) is None:
-            raise InvalidInput(f"{required} is required.", code="invalid", fields={required: ["Required."]})
+            raise InvalidInput(f"{required} is required.", code=CoreErrorCode.INVALID, fields={required: ["Required."]})
     _apply_dataflow(flow, data, partial=False)
     _save_new(flow)
     audit.record(org=org, actor=actor, action="connect.dataflow.create", target=flow, after=dataflow_state(flow))
@@ -482,7 +493,8 @@ def dataflow_update(*, actor, org: Org, flow: Dataflow, data: dict) -> Dataflow:
     before = dataflow_state(flow)
     for required in ("name", "template", "source", "destination"):
         if required in data and data[required] is None:
-            raise InvalidInput(f"{required} must not be null.", code="invalid", fields={required: ["Required."]})
+            raise InvalidInput(f"{required} must not be null.",
+                               code=CoreErrorCode.INVALID, fields={required: ["Required."]})
     _apply_dataflow(flow, data, partial=True)
     flow.updated_by = actor
     try:
@@ -503,7 +515,8 @@ def dataflow_delete(*, actor, org: Org, flow: Dataflow) -> None:
     _require(actor)
     flow = Dataflow.objects.select_for_update().get(pk=flow.pk, org=org)
     if flow.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
-        raise Conflict(f"{flow.name} has a run queued or running; wait for it to finish.", code="run_in_progress")
+        raise Conflict(f"{flow.name} has a run queued or running; wait for it to finish.",
+                       code=ConnectErrorCode.RUN_IN_PROGRESS)
     audit.record(org=org, actor=actor, action="connect.dataflow.delete", target=flow, before=dataflow_state(flow))
     flow.delete()
 
@@ -517,7 +530,5 @@ def run_start(*, actor, org: Org, flow: Dataflow) -> DataflowRun:
     run = DataflowRun.objects.create(dataflow=flow, trigger=RunTrigger.MANUAL, started_by=actor)
     audit.record(org=org, actor=actor, action="connect.run.request", target=run,
                  after={"dataflow": flow.pk, "trigger": run.trigger})
-    from . import tasks  # the queue is configured once Django is; pages and the API import this module early
-
-    transaction.on_commit(lambda: tasks.run_dataflow(run.pk))
+    queue.enqueue_run(run.pk)
     return run

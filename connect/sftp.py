@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import asyncssh
 from django.conf import settings
 
+from .errors import ConnectErrorCode
+
 ENCRYPTION_ALGS = ["aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com",
                    "aes128-ctr", "aes256-ctr"]
 HOST_KEY_ALGS_PREFERRED = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
@@ -32,15 +34,15 @@ MAX_REQUESTS = 64
 CHUNK_SIZE = 4 * 1024 * 1024
 
 # Stable codes of connection and file errors (shown on pages and in the API).
-AUTH_FAILED = "auth_failed"
-HOST_KEY_MISMATCH = "host_key_mismatch"
-UNREACHABLE = "unreachable"
-TIMEOUT = "timeout"
-PATH_MISSING = "path_missing"
-PERMISSION_DENIED = "permission_denied"
-HOST_NOT_ALLOWED = "host_not_allowed"
-CONNECTION_LOST = "connection_lost"
-SFTP_ERROR = "sftp_error"
+AUTH_FAILED = ConnectErrorCode.AUTH_FAILED
+HOST_KEY_MISMATCH = ConnectErrorCode.HOST_KEY_MISMATCH
+UNREACHABLE = ConnectErrorCode.UNREACHABLE
+TIMEOUT = ConnectErrorCode.TIMEOUT
+PATH_MISSING = ConnectErrorCode.PATH_MISSING
+PERMISSION_DENIED = ConnectErrorCode.SFTP_PERMISSION_DENIED
+HOST_NOT_ALLOWED = ConnectErrorCode.HOST_NOT_ALLOWED
+CONNECTION_LOST = ConnectErrorCode.CONNECTION_LOST
+SFTP_ERROR = ConnectErrorCode.SFTP_ERROR
 
 
 class SftpError(Exception):

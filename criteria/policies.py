@@ -9,10 +9,11 @@ query, so deciding for a whole page of rows costs no query per row.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from accessadmin.errors import Forbidden
+from accessadmin.errors import CoreErrorCode, Forbidden
 from accessadmin.policies import has_privilege
 from accessadmin.privileges import Privilege
 
+from .errors import CriteriaErrorCode
 from .models import CriterionRole, SecurityCriterion
 from .resources import RESOURCES, Action, Resource
 
@@ -198,7 +199,8 @@ def check_change(user, resource: Resource, item_id: str, action: Action) -> Deci
     """Returns the decision when allowed; raises Forbidden (403, changes nothing) when refused."""
     decision = decide(user, resource, item_id, action)
     if not decision.allowed:
-        code = "permission_denied" if decision.step == Step.NO_PRIVILEGE else "security_criteria_denied"
+        code = CoreErrorCode.PERMISSION_DENIED if decision.step == Step.NO_PRIVILEGE \
+            else CriteriaErrorCode.SECURITY_CRITERIA_DENIED
         raise Forbidden(decision.reason, code=code)
     return decision
 

@@ -11,17 +11,20 @@ import re
 from django.db import IntegrityError, transaction
 
 from accessadmin import audit, limits
-from accessadmin.errors import Conflict, Forbidden, InvalidInput
+from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput
 from accessadmin.models import Org, Role
 from accessadmin.services import ID_RE
+from accessadmin.validation import clean_name
 
 from . import policies
+from .errors import CriteriaErrorCode
 from .models import Catalog, CriterionRole, PriceGroup, SecurityConstraint, SecurityCriterion
 from .resources import ACTIONS, RESOURCES, Action, Resource
 
 # The commerce platform's error codes for security criteria.
-INVALID = "22064"
-IN_USE = "22084"
+NAME_MAX_LENGTH = SecurityCriterion._meta.get_field("name").max_length
+INVALID = CriteriaErrorCode.INVALID
+IN_USE = CriteriaErrorCode.IN_USE
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -61,10 +64,11 @@ def asset_state(asset) -> dict:
 
 def _apply_asset_fields(asset, *, display_name, description, active, currency) -> None:
     if display_name is not None:
-        asset.display_name = _text(display_name, "displayName", required=True, max_length=200, code="invalid")
+        asset.display_name = _text(display_name, "displayName", required=True, max_length=200,
+                                   code=CoreErrorCode.INVALID)
     if description is not None:
         asset.description = _text(description, "description", required=False,
-                                  max_length=limits.DESCRIPTION_MAX_LENGTH, code="invalid")
+                                  max_length=limits.DESCRIPTION_MAX_LENGTH, code=CoreErrorCode.INVALID)
     if active is not None:
         asset.active = bool(active)
     if currency is not None:
@@ -93,13 +97,13 @@ def asset_create(*, actor, org: Org, resource: Resource, code: str, display_name
                         description=description, active=active,
                         currency=currency if resource == Resource.PRICE_GROUP else None)
     if model.objects.filter(org=org, code=code).exists():
-        raise Conflict(f"A {info.singular} with id {code!r} exists.", code="duplicate_id",
+        raise Conflict(f"A {info.singular} with id {code!r} exists.", code=CriteriaErrorCode.DUPLICATE_ID,
                        fields={"id": ["This id is taken."]})
     try:
         with transaction.atomic():
             asset.save()
     except IntegrityError:
-        raise Conflict(f"A {info.singular} with id {code!r} exists.", code="duplicate_id") from None
+        raise Conflict(f"A {info.singular} with id {code!r} exists.", code=CriteriaErrorCode.DUPLICATE_ID) from None
     audit.record(org=org, actor=actor, action=f"{info.asset_type}.create", target=asset, target_id=code,
                  after=asset_state(asset))
     return asset
@@ -247,7 +251,7 @@ def criterion_create(*, actor, org: Org, name: str, resource: str, constraint_ty
     constraint configuration id); `roles` are role ids to give it to.
     """
     _require_criteria_admin(actor)
-    name = _text(name, "name", required=True, max_length=200, code=INVALID)
+    name = clean_name(name, max_length=NAME_MAX_LENGTH, code=INVALID)
     description = _text(description, "description", required=False, max_length=limits.DESCRIPTION_MAX_LENGTH,
                         code=INVALID)
     resource = _check_resource(resource)
@@ -257,7 +261,7 @@ def criterion_create(*, actor, org: Org, name: str, resource: str, constraint_ty
     role_rows = _resolve_roles(org, roles)
     code = _asset_id(code, "security criterion", INVALID) if code else _derive_code(org, name)
     if SecurityCriterion.objects.filter(org=org, code=code).exists():
-        raise Conflict(f"A security criterion with id {code!r} exists.", code="duplicate_id",
+        raise Conflict(f"A security criterion with id {code!r} exists.", code=CriteriaErrorCode.DUPLICATE_ID,
                        fields={"id": ["This id is taken."]})
     criterion = SecurityCriterion.objects.create(org=org, code=code, name=name, description=description,
                                                  resource=resource.value, constraint_type=constraint_type)
@@ -288,7 +292,7 @@ def criterion_update(*, actor, criterion: SecurityCriterion, name: str | None = 
         raise _invalid("constraintType cannot be changed; create another criterion.", "constraintType")
     _check_actions(actions)
     if name is not None:
-        criterion.name = _text(name, "name", required=True, max_length=200, code=INVALID)
+        criterion.name = clean_name(name, max_length=NAME_MAX_LENGTH, code=INVALID)
     if description is not None:
         criterion.description = _text(description, "description", required=False,
                                       max_length=limits.DESCRIPTION_MAX_LENGTH, code=INVALID)
@@ -330,7 +334,7 @@ def role_set_criteria(*, actor, role: Role, criteria: list[str]) -> list[Securit
     missing = [c for c in codes if c not in found]
     if missing:
         raise InvalidInput(f"Unknown security criterion: {', '.join(missing)}.",
-                           code="unknown_security_criterion",
+                           code=CriteriaErrorCode.UNKNOWN_SECURITY_CRITERION,
                            fields={"securityCriteria": [f"Unknown: {', '.join(missing)}"]})
     before = sorted(CriterionRole.objects.filter(role=role).values_list("criterion__code", flat=True))
     role.security_criteria.set([found[c] for c in codes])

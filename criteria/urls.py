@@ -4,8 +4,6 @@ from django.views.generic import RedirectView
 from . import views
 from .resources import Resource
 
-app_name = "criteria"
-
 
 def _asset_urls(prefix: str, name: str, resource: Resource) -> list:
     kw = {"resource": resource}

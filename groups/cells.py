@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from accessadmin.errors import InvalidInput
 
+from .errors import GroupsErrorCode
 from .models import Api
 
 PERMISSIONS = ("read", "write")
@@ -25,33 +26,35 @@ def parse(items, resource_keys: Iterable[str]) -> frozenset[Grant]:
     """
     known = set(resource_keys)
     if not isinstance(items, list):
-        raise InvalidInput("permissions must be a list of cells.", code="invalid_permissions",
+        raise InvalidInput("permissions must be a list of cells.", code=GroupsErrorCode.INVALID_PERMISSIONS,
                            fields={"permissions": ["Expected a list."]})
     seen, grants, unknown = set(), set(), []
     for item in items:
         if not isinstance(item, dict):
-            raise InvalidInput("Each permission cell must be an object.", code="invalid_permissions",
+            raise InvalidInput("Each permission cell must be an object.", code=GroupsErrorCode.INVALID_PERMISSIONS,
                                fields={"permissions": ["Expected objects."]})
         resource, api = item.get("resource"), item.get("api")
         if not isinstance(resource, str) or resource not in known:
             unknown.append(str(resource))
             continue
         if api not in APIS:
-            raise InvalidInput(f"api must be 'data' or 'config', not {api!r}.", code="invalid_permissions",
+            raise InvalidInput(f"api must be 'data' or 'config', not {api!r}.",
+                               code=GroupsErrorCode.INVALID_PERMISSIONS,
                                fields={"permissions": [f"Bad api {api!r}."]})
         if (resource, api) in seen:
-            raise InvalidInput(f"The cell {resource}/{api} is given twice.", code="duplicate_cell",
+            raise InvalidInput(f"The cell {resource}/{api} is given twice.", code=GroupsErrorCode.DUPLICATE_CELL,
                                fields={"permissions": [f"{resource}/{api} twice."]})
         seen.add((resource, api))
         for permission in PERMISSIONS:
             value = item.get(permission, False)
             if not isinstance(value, bool):
-                raise InvalidInput(f"{permission} must be true or false.", code="invalid_permissions",
+                raise InvalidInput(f"{permission} must be true or false.", code=GroupsErrorCode.INVALID_PERMISSIONS,
                                    fields={"permissions": [f"{resource}/{api}: {permission} must be a boolean."]})
             if value:
                 grants.add((resource, api, permission))
     if unknown:
-        raise InvalidInput(f"Unknown resource: {', '.join(sorted(set(unknown)))}.", code="unknown_resource",
+        raise InvalidInput(f"Unknown resource: {', '.join(sorted(set(unknown)))}.",
+                           code=GroupsErrorCode.UNKNOWN_RESOURCE,
                            fields={"permissions": [f"Unknown resource: {', '.join(sorted(set(unknown)))}"]})
     return frozenset(grants)
 

@@ -17,15 +17,6 @@ class GroupForm(forms.Form):
         return cellsmod.from_form(self.data.keys(), (r.key for r in self.resources))
 
 
-class StoreCodesForm(forms.Form):
-    stores = forms.MultipleChoiceField(required=True, error_messages={"required": "Select at least one store."})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any submitted code is a candidate; the service refuses codes that are not the actor's stores.
-        self.fields["stores"].choices = [(c, c) for c in self.data.getlist("stores")] if self.data else []
-
-
 class DefaultGroupForm(forms.Form):
     access_group = forms.ModelChoiceField(queryset=None, empty_label=None, label="Default group")
 

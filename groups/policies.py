@@ -1,8 +1,10 @@
 """Every yes/no about access groups: who manages them, which may change, and what a group allows."""
 
-from accessadmin.errors import AppError, Conflict, Forbidden
+from accessadmin.errors import Conflict, Forbidden
 from accessadmin.policies import has_privilege
 from accessadmin.privileges import Privilege
+
+from .errors import GroupsErrorCode
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -16,7 +18,8 @@ def can_manage_groups(user) -> bool:
 def check_group_editable(group) -> None:
     """Raises unless `group` is a brand's own: built-in groups belong to the platform."""
     if group.is_builtin:
-        raise Forbidden(f"{group.name} is a built-in group and cannot be changed.", code="builtin_group_readonly")
+        raise Forbidden(f"{group.name} is a built-in group and cannot be changed.",
+                        code=GroupsErrorCode.BUILTIN_GROUP_READONLY)
 
 
 def check_can_deactivate(group, *, store_count: int, is_default: bool, api_clients=()) -> None:
@@ -25,11 +28,11 @@ def check_can_deactivate(group, *, store_count: int, is_default: bool, api_clien
     check_group_editable(group)
     if is_default:
         raise Conflict(f"{group.name} is the default group; choose another default first.",
-                       code="group_is_default")
+                       code=GroupsErrorCode.GROUP_IS_DEFAULT)
     if store_count:
         noun = "store is" if store_count == 1 else "stores are"
         raise Conflict(f"{store_count} {noun} allocated to {group.name}; unallocate them first.",
-                       code="group_has_stores", extra={"store_count": store_count})
+                       code=GroupsErrorCode.GROUP_HAS_STORES, extra={"store_count": store_count})
     if api_clients:
         names = [c["name"] for c in api_clients]
         listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
@@ -38,13 +41,13 @@ def check_can_deactivate(group, *, store_count: int, is_default: bool, api_clien
         else:
             message = (f"{group.name} is used by the API clients {listed}; give them another group or revoke "
                        "them first.")
-        raise Conflict(message, code="group_used_by_api_clients", extra={"clients": list(api_clients)})
+        raise Conflict(message, code=GroupsErrorCode.GROUP_USED_BY_API_CLIENTS, extra={"clients": list(api_clients)})
 
 
 def check_can_receive_stores(group) -> None:
     """Raises unless stores may be allocated to `group` (it must be active), or made the default."""
     if not group.is_active:
-        raise Conflict(f"{group.name} is inactive; activate it first.", code="group_inactive")
+        raise Conflict(f"{group.name} is inactive; activate it first.", code=GroupsErrorCode.GROUP_INACTIVE)
 
 
 def permission_for_method(method: str) -> str | None:
@@ -64,9 +67,3 @@ def grants_allow(grants: frozenset, resource: str, api: str, permission: str | N
 
 def explain_denial(resource: str, api: str, permission: str | None, group_name: str) -> dict:
     return {"resource": resource, "api": api, "permission": permission, "access_group": group_name}
-
-
-class Denied(AppError):
-    status = 403
-    code = "access_denied"
-    message = "Not authorized. Access is denied!"

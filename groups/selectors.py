@@ -1,12 +1,15 @@
-"""Reads of access groups, always from one org's point of view (its groups plus the built-in ones)."""
+"""Reads of access groups, always from one org's point of view (its groups plus the built-in ones).
 
-from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+Stores are the stores app's; they are read here only through the reverse relations of the group and
+the org (`group.stores`, `org.stores`), never by importing that app.
+"""
+
+from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accessadmin.models import AuditEvent, Org
 from accessadmin.tenancy import scope
-from stores.models import Store
 
 from . import cells as cellsmod
 from .builtins import POS
@@ -18,15 +21,26 @@ def resource_list():
 
 
 def default_group(*, org: Org) -> AccessGroup:
-    """Returns the org's default group: the one it chose, else the built-in POS group."""
+    """Returns the org's default group: the one it chose, else the built-in POS group.
+
+    The same rule in SQL, for queries that resolve it in the database: default_group_id_sql()."""
     row = DefaultAccessGroup.objects.select_related("group").filter(org=org).first()
     if row is not None:
         return row.group
     return AccessGroup.objects.get(org__isnull=True, name=POS)
 
 
+def default_group_id_sql(*, org_id: str) -> tuple[str, list]:
+    """Returns (SQL expression, params) for the id of the default group of the org whose id is the SQL
+    expression `org_id`: default_group() in SQL (the org's choice, else the built-in POS group)."""
+    chosen = f"SELECT d.group_id FROM {DefaultAccessGroup._meta.db_table} d WHERE d.org_id = {org_id}"
+    pos = f"SELECT p.id FROM {AccessGroup._meta.db_table} p WHERE p.org_id IS NULL AND p.name = %s"
+    return f"COALESCE(({chosen}), ({pos}))", [POS]
+
+
 def _store_count(org: Org):
-    per_group = (Store.objects.filter(org=org, access_group=OuterRef("pk")).order_by()
+    stores = AccessGroup._meta.get_field("stores").related_model.objects  # the reverse relation's model
+    per_group = (stores.filter(org=org, access_group=OuterRef("pk")).order_by()
                  .values("access_group").annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(per_group, output_field=IntegerField()), 0)
 
@@ -60,16 +74,15 @@ def group_grants(group: AccessGroup, resources=None) -> frozenset:
     return cellsmod.of_group(group, resources if resources is not None else resource_list())
 
 
-def group_stores(*, org: Org, group: AccessGroup, search: str = ""):
-    qs = scope(Store.objects.all(), org).filter(access_group=group)
-    if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search))
-    return qs.order_by("code")
+def group_api_clients(*, group: AccessGroup) -> list[dict]:
+    """Returns [{"id", "name", "client_id"}] of the active API clients acting with `group`, by name (through
+    the reverse relation: API clients are the stores app's)."""
+    return list(group.api_clients.filter(is_active=True).order_by("name", "pk").values("id", "name", "client_id"))
 
 
 def inheriting_store_count(*, org: Org) -> int:
     """Returns how many of the org's stores have no group and so follow the default."""
-    return scope(Store.objects.all(), org).filter(access_group__isnull=True).count()
+    return org.stores.filter(access_group__isnull=True).count()
 
 
 def group_history(*, org: Org, group: AccessGroup):

@@ -1,24 +1,23 @@
-"""Writes of access groups: create, edit, (de)activate, allocate stores, choose the default.
+"""Writes of access groups: create, edit, (de)activate, choose the default.
 
-Locking: every function that could add stores to a group, make a group the
-default, or deactivate one takes the group's row lock (SELECT ... FOR UPDATE)
-first. So no interleaving can leave an inactive group with stores, or an
-inactive default, on PostgreSQL. (SQLite serialises writers by itself.)
+Locking: every function that could add stores to a group (the stores app's
+allocation), make a group the default, or deactivate one takes the group's row
+lock (SELECT ... FOR UPDATE, `group_lock`) first. So no interleaving can leave an
+inactive group with stores, or an inactive default, on PostgreSQL. (SQLite
+serialises writers by itself.)
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from accessadmin import audit
-from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from accessadmin.errors import CoreErrorCode, Forbidden, InvalidInput
 from accessadmin.models import Org
-from stores.models import Store
-from stores.policies import stores_visible
-from stores.selectors import api_clients_using_group
+from accessadmin.validation import clean_name
 
 from . import cells as cellsmod
 from . import selectors
+from .errors import GroupsErrorCode
 from .models import AccessGroup, DefaultAccessGroup, PermissionCell
 from .policies import (
     can_manage_groups,
@@ -32,21 +31,16 @@ MAX_NAME = 100
 
 def _require_manager(actor) -> None:
     if actor is not None and not can_manage_groups(actor):
-        raise Forbidden("You may not manage access groups.", code="permission_denied")
+        raise Forbidden("You may not manage access groups.", code=CoreErrorCode.PERMISSION_DENIED)
 
 
 def _clean_name(*, org: Org, name: str, exclude_pk=None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("Name is required.", code="name_required", fields={"name": ["This field is required."]})
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"Name is longer than {MAX_NAME} characters.", code="name_too_long",
-                           fields={"name": [f"At most {MAX_NAME} characters."]})
+    name = clean_name(name, max_length=MAX_NAME)
     clash = AccessGroup.objects.filter(Q(org=org) | Q(org__isnull=True), name__iexact=name)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise InvalidInput(f"An access group named {name!r} exists.", code="duplicate_name",
+        raise InvalidInput(f"An access group named {name!r} exists.", code=GroupsErrorCode.DUPLICATE_NAME,
                        fields={"name": ["This name is taken (names are compared ignoring case)."]})
     return name
 
@@ -96,7 +90,7 @@ def group_create(*, actor, org: Org, name: str, description: str = "", permissio
                                                created_by=actor, updated_by=actor)
     except IntegrityError:
         # A concurrent request took the name between our check and the insert.
-        raise InvalidInput(f"An access group named {name!r} exists.", code="duplicate_name") from None
+        raise InvalidInput(f"An access group named {name!r} exists.", code=GroupsErrorCode.DUPLICATE_NAME) from None
     _write_cells(group, grants, resources)
     audit.record(org=org, actor=actor, action="group.create", target=group, after=_group_state(group))
     audit.record_many(_audit_cells(org=org, actor=actor, group=group, before=frozenset(), after=grants))
@@ -132,7 +126,8 @@ def group_update(*, actor, org: Org, group: AccessGroup, name: str | None = None
         with transaction.atomic():
             group.save()
     except IntegrityError:
-        raise InvalidInput(f"An access group named {group.name!r} exists.", code="duplicate_name") from None
+        raise InvalidInput(f"An access group named {group.name!r} exists.",
+                           code=GroupsErrorCode.DUPLICATE_NAME) from None
     after_state = _group_state(group)
     if before_state != after_state:
         audit.record(org=org, actor=actor, action="group.update", target=group, before=before_state,
@@ -143,7 +138,8 @@ def group_update(*, actor, org: Org, group: AccessGroup, name: str | None = None
     return group, cell_warnings(grants if grants is not None else before_grants)
 
 
-def _lock(group: AccessGroup) -> AccessGroup:
+def group_lock(*, group: AccessGroup) -> AccessGroup:
+    """Returns `group` read again under its row lock; the caller's transaction holds it until commit."""
     return AccessGroup.objects.select_for_update().get(pk=group.pk)
 
 
@@ -153,13 +149,13 @@ def group_deactivate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
     API clients (409 group_used_by_api_clients naming them). Locks the group row, as api_client_create does."""
     _require_manager(actor)
     check_group_editable(group)
-    group = _lock(group)
+    group = group_lock(group=group)
     if not group.is_active:
         return group
-    store_count = Store.objects.filter(access_group=group).count()
+    store_count = group.stores.count()
     is_default = selectors.default_group(org=org).pk == group.pk
     check_can_deactivate(group, store_count=store_count, is_default=is_default,
-                         api_clients=api_clients_using_group(group=group))
+                         api_clients=selectors.group_api_clients(group=group))
     group.is_active = False
     group.updated_by = actor
     group.save(update_fields=["is_active", "updated_by", "updated_at"])
@@ -173,7 +169,7 @@ def group_activate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
     """Returns the group made active again."""
     _require_manager(actor)
     check_group_editable(group)
-    group = _lock(group)
+    group = group_lock(group=group)
     if group.is_active:
         return group
     group.is_active = True
@@ -184,82 +180,11 @@ def group_activate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
     return group
 
 
-def _stores_for(actor, org, codes) -> list[Store]:
-    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c for c in codes):
-        raise InvalidInput("stores must be a non-empty list of store codes.", code="invalid_stores",
-                           fields={"stores": ["A non-empty list of store codes."]})
-    codes = list(dict.fromkeys(codes))
-    visible = stores_visible(actor, org) if actor is not None else Store.objects.filter(org=org)
-    found = {}
-    for start in range(0, len(codes), 2000):
-        chunk = codes[start:start + 2000]
-        found.update({s.code: s for s in visible.filter(code__in=chunk).select_for_update(of=("self",))
-                     .select_related("access_group")})
-    missing = [c for c in codes if c not in found]
-    if missing:
-        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        # The same answer for "no such store" and "not yours": nothing about other orgs leaks.
-        raise NotFound(f"Unknown store: {shown}.", code="store_not_found", extra={"missing": missing[:100]})
-    return [found[c] for c in codes]
-
-
-@transaction.atomic
-def stores_allocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
-    """Returns how many stores moved to `group`. All or nothing: any unknown code refuses the lot.
-
-    Takes the target group's row lock, so a concurrent deactivation waits and then sees the stores.
-    """
-    group = _lock(group)
-    check_can_receive_stores(group)
-    stores = _stores_for(actor, org, store_codes)
-    moving = [s for s in stores if s.access_group_id != group.pk]
-    if moving:
-        now = timezone.now()
-        ids = [s.pk for s in moving]
-        for start in range(0, len(ids), 2000):
-            Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=group, updated_at=now)
-        audit.record_many([
-            {"org": org, "actor": actor, "action": "group.allocate", "target": group,
-             "before": {"store": s.code, "group": s.access_group.name if s.access_group else None},
-             "after": {"store": s.code, "group": group.name}} for s in moving])
-    return len(moving)
-
-
-@transaction.atomic
-def stores_unallocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
-    """Returns how many stores left `group` (they fall back to the default). Every store must be in it."""
-    group = _lock(group)
-    stores = _stores_for(actor, org, store_codes)
-    outside = [s.code for s in stores if s.access_group_id != group.pk]
-    if outside:
-        raise Conflict(f"Not allocated to {group.name}: {', '.join(outside[:10])}.", code="store_not_in_group",
-                       extra={"stores": outside[:100]})
-    ids = [s.pk for s in stores]
-    now = timezone.now()
-    for start in range(0, len(ids), 2000):
-        Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=None, updated_at=now)
-    audit.record_many([
-        {"org": org, "actor": actor, "action": "group.unallocate", "target": group,
-         "before": {"store": s.code, "group": group.name}, "after": {"store": s.code, "group": None}}
-        for s in stores])
-    return len(stores)
-
-
-@transaction.atomic
-def store_set_group(*, actor, org: Org, store: Store, group: AccessGroup | None) -> None:
-    """Allocates one store to `group`, or unallocates it (None). The store page's path to allocation."""
-    if group is None:
-        if store.access_group_id is not None:
-            stores_unallocate(actor=actor, org=org, group=store.access_group, store_codes=[store.code])
-    else:
-        stores_allocate(actor=actor, org=org, group=group, store_codes=[store.code])
-
-
 @transaction.atomic
 def default_group_set(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
     """Returns the org's new default group, which must be active. Takes the group's row lock."""
     _require_manager(actor)
-    group = _lock(group)
+    group = group_lock(group=group)
     check_can_receive_stores(group)
     previous = selectors.default_group(org=org)
     if previous.pk == group.pk:

@@ -1,8 +1,8 @@
+"""Pages of access groups under /groups/ (URL namespace "groups")."""
+
 from django.urls import path
 
 from . import views
-
-app_name = "groups"
 
 urlpatterns = [
     path("", views.group_list, name="list"),
@@ -12,6 +12,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.group_edit, name="edit"),
     path("<int:pk>/deactivate/", views.group_deactivate, name="deactivate"),
     path("<int:pk>/activate/", views.group_activate, name="activate"),
-    path("<int:pk>/allocate/", views.group_allocate, name="allocate"),
-    path("<int:pk>/unallocate/", views.group_unallocate, name="unallocate"),
 ]

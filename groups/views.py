@@ -1,18 +1,22 @@
-"""Pages of access groups: list, create, detail (allocation, history), edit with preview, default group."""
+"""Pages of access groups: list, create, detail, edit with preview, default group.
+
+A group's page shows sections that other apps register for "groups.group_detail" (the stores app's
+allocated stores and allocation forms) without this app knowing them.
+"""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accessadmin import registry
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
 from accessadmin.pages import page_view, paginate, query_without_page
-from stores import selectors as store_selectors
 
 from . import cells as cellsmod
 from . import selectors, services
 from .filters import AccessGroupFilter
-from .forms import DefaultGroupForm, GroupForm, StoreCodesForm
+from .forms import DefaultGroupForm, GroupForm
 from .policies import can_manage_groups
 
 APIS = [("data", "Data APIs"), ("config", "Config APIs")]
@@ -60,16 +64,11 @@ def group_detail(request, pk):
     org = request.org
     group = selectors.group_get(org=org, pk=pk)
     resources = selectors.resource_list()
-    search = request.GET.get("q", "").strip()
-    candidates = store_selectors.store_list(actor=request.user, org=org, search=search).exclude(access_group=group)
     return render(request, "groups/group_detail.html", {
         "group": group,
         "apis_list": APIS,
         "matrix": cellsmod.matrix(selectors.group_grants(group, resources), resources),
-        "allocated": paginate(request, selectors.group_stores(org=org, group=group), per_page=50),
-        "candidates": candidates[:50] if group.is_active else [],
-        "candidate_count": candidates.count() if group.is_active else 0,
-        "q": search,
+        "sections": registry.render_sections("groups.group_detail", request, group),
         "history": selectors.group_history(org=org, group=group)[:50],
     })
 
@@ -127,33 +126,6 @@ def group_deactivate(request, pk):
 @page_view(can_manage_groups)
 def group_activate(request, pk):
     return _act(request, pk, services.group_activate, "{name} is active again.")
-
-
-def _allocation(request, pk, fn, verb: str):
-    group = selectors.group_get(org=request.org, pk=pk)
-    form = StoreCodesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Select at least one store.")
-        return redirect("groups:detail", pk=group.pk)
-    try:
-        n = fn(actor=request.user, org=request.org, group=group, store_codes=form.cleaned_data["stores"])
-    except AppError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"{n} store{'s' if n != 1 else ''} {verb} {group.name}.")
-    return redirect("groups:detail", pk=group.pk)
-
-
-@require_POST
-@page_view(can_manage_groups)
-def group_allocate(request, pk):
-    return _allocation(request, pk, services.stores_allocate, "allocated to")
-
-
-@require_POST
-@page_view(can_manage_groups)
-def group_unallocate(request, pk):
-    return _allocation(request, pk, services.stores_unallocate, "unallocated from")
 
 
 @page_view(can_manage_groups)

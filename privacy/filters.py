@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accessadmin.errors import InvalidInput
 
+from .errors import Code
 from .models import Status
 
 
@@ -16,7 +17,7 @@ def _day(params, name: str):
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD).", code="invalid_date",
+        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD).", code=Code.INVALID_DATE,
                            fields={name: ["A date as YYYY-MM-DD."]}) from None
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -26,7 +27,7 @@ def request_filters(params) -> dict:
     created_to: the last day included); InvalidInput naming the parameter when one is malformed."""
     status = (params.get("status") or "").strip()
     if status and status not in Status.values:
-        raise InvalidInput(f"status must be one of {', '.join(Status.values)}.", code="invalid_status",
+        raise InvalidInput(f"status must be one of {', '.join(Status.values)}.", code=Code.INVALID_STATUS,
                            fields={"status": [f"One of {', '.join(Status.values)}."]})
     created_to = _day(params, "created_to")
     return {"status": status or None, "created_from": _day(params, "created_from"),

@@ -71,7 +71,7 @@ def settings_update(*, actor, org: Org, changes: dict) -> PrivacySettings:
     for name in ("deletion_enabled", "approval_required"):
         if name in changes:
             if not isinstance(changes[name], bool):
-                raise InvalidInput(f"{name} must be true or false.", code="invalid_boolean",
+                raise InvalidInput(f"{name} must be true or false.", code=Code.INVALID_BOOLEAN,
                                    fields={name: ["Must be true or false."]})
             setattr(current, name, changes[name])
     if "waiting_period_days" in changes:

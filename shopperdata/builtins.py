@@ -1,4 +1,12 @@
-"""The built-in properties of the `user` shopper type, and where their values live."""
+"""The built-in properties of the `user` shopper type, where their values live, and putting them in place.
+
+Both the selectors (reading the shopper type creates what is missing) and the services use
+`ensure_builtin_properties`, so it lives here, below both.
+"""
+
+from accessadmin.models import Org
+
+from .models import USER_SHOPPER_TYPE, PropertyDefinition
 
 # Property id → Profile column. Every other property value is in Profile.properties.
 COLUMN_PROPERTIES = {
@@ -38,3 +46,25 @@ PII_BUILTIN_IDS = frozenset(code for code, attrs in BUILTIN_PROPERTIES if attrs.
 
 # A customer's identifiers (Profile columns): always personal data, whatever the property flags say.
 IDENTIFIER_COLUMNS = ("email", "mobile", "external_id")
+
+
+def ensure_builtin_properties(*, org: Org, existing: list[PropertyDefinition] | None = None) -> bool:
+    """Returns True when it created any of `org`'s missing built-in properties.
+
+    Built-in properties are rows per org, created on first use rather than by a
+    data migration: orgs are created at any time, and a flushed test database
+    keeps working. Safe to call concurrently (conflicts are ignored).
+    """
+    if existing is None:
+        existing = list(PropertyDefinition.objects.filter(org=org, shopper_type=USER_SHOPPER_TYPE))
+    have = {p.code for p in existing}
+    missing = [(pos, code, attrs) for pos, (code, attrs) in enumerate(BUILTIN_PROPERTIES) if code not in have]
+    if not missing:
+        return False
+    PropertyDefinition.objects.bulk_create(
+        [PropertyDefinition(org=org, shopper_type=USER_SHOPPER_TYPE, code=code, builtin=True, position=pos,
+                            ui_editor_type=attrs.get("ui_editor_type", attrs["type"]), **attrs)
+         for pos, code, attrs in missing],
+        ignore_conflicts=True,
+    )
+    return True

@@ -2,7 +2,7 @@
 
 The only shopper type is `user` (as in the source platform). Its properties are
 rows of PropertyDefinition: the built-in ones (created per org by
-services.ensure_builtin_properties) and the custom ones an org adds.
+builtins.ensure_builtin_properties) and the custom ones an org adds.
 
 A Profile keeps the properties other apps look customers up by (email, mobile,
 first and last name) in real, indexed columns, and every other property value

@@ -14,7 +14,7 @@ from django.http import Http404
 from accessadmin.models import AuditEvent, Org, Role
 from accessadmin.tenancy import get_scoped_or_404, scope
 
-from .builtins import COLUMN_PROPERTIES
+from .builtins import COLUMN_PROPERTIES, ensure_builtin_properties
 from .models import USER_SHOPPER_TYPE, Profile, PropertyDefinition
 from .policies import AccessPlan, access_plan, write_without_read
 
@@ -29,9 +29,7 @@ def property_list(*, org: Org, shopper_type: str = USER_SHOPPER_TYPE) -> list[Pr
     if shopper_type != USER_SHOPPER_TYPE:
         raise Http404("No such shopper type.")
     props = list(scope(PropertyDefinition.objects.filter(shopper_type=shopper_type), org))
-    from .services import ensure_builtin_properties  # idempotent; a no-op once an org has them
-
-    if ensure_builtin_properties(org=org, existing=props):
+    if ensure_builtin_properties(org=org, existing=props):  # idempotent; a no-op once an org has them
         props = list(scope(PropertyDefinition.objects.filter(shopper_type=shopper_type), org))
     return props
 

@@ -37,7 +37,7 @@ from .attributes import (
     attributes_of,
     editable_attributes,
 )
-from .builtins import BUILTIN_PROPERTIES, COLUMN_PROPERTIES, IDENTIFIER_COLUMNS
+from .builtins import COLUMN_PROPERTIES, IDENTIFIER_COLUMNS
 from .errors import Code
 from .masking import check_writes, present
 from .models import USER_SHOPPER_TYPE, Profile, PropertyDefinition, SecurityLevel
@@ -47,28 +47,6 @@ PROPERTY_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 
 # --- built-in properties ------------------------------------------------------
-
-
-def ensure_builtin_properties(*, org: Org, existing: list[PropertyDefinition] | None = None) -> bool:
-    """Returns True when it created any of `org`'s missing built-in properties.
-
-    Built-in properties are rows per org, created on first use rather than by a
-    data migration: orgs are created at any time, and a flushed test database
-    keeps working. Safe to call concurrently (conflicts are ignored).
-    """
-    if existing is None:
-        existing = list(PropertyDefinition.objects.filter(org=org, shopper_type=USER_SHOPPER_TYPE))
-    have = {p.code for p in existing}
-    missing = [(pos, code, attrs) for pos, (code, attrs) in enumerate(BUILTIN_PROPERTIES) if code not in have]
-    if not missing:
-        return False
-    PropertyDefinition.objects.bulk_create(
-        [PropertyDefinition(org=org, shopper_type=USER_SHOPPER_TYPE, code=code, builtin=True, position=pos,
-                            ui_editor_type=attrs.get("ui_editor_type", attrs["type"]), **attrs)
-         for pos, code, attrs in missing],
-        ignore_conflicts=True,
-    )
-    return True
 
 
 # --- the shopper type -----------------------------------------------------------

@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "shopperdata"
-
 urlpatterns = [
     path("", views.profile_list, name="profile-list"),
     path("new/", views.profile_create, name="profile-create"),

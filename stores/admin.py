@@ -3,7 +3,7 @@ brands create, rotate and revoke them through the pages and the API."""
 
 from django.contrib import admin
 
-from .models import ApiClient, Store, Till, UsageRecord
+from .models import ApiClient, Store, Till
 
 
 @admin.register(Store)
@@ -37,17 +37,4 @@ class ApiClientAdmin(admin.ModelAdmin):
                        "revoked_at", "is_active")
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(UsageRecord)
-class UsageRecordAdmin(admin.ModelAdmin):
-    list_display = ("day", "org", "caller", "method", "resource", "api", "outcome", "count")
-    list_filter = ("org", "outcome", "day")
-    list_select_related = ("org",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

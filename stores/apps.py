@@ -1,17 +1,46 @@
 from django.apps import AppConfig
 
+ACCESS_CONTROL = "Access control"  # the section the groups app opens
+
 
 class StoresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "stores"
 
     def ready(self):
-        from accessadmin import surfaces
+        from accessadmin import registry
 
-        from .enforcement.errors import body
-        from .enforcement.schema import TILL_ERROR
+        from . import policies, search, selectors, views
+        from .errors import StoresErrorCode
 
-        # The till API and the gateway check answer errors in the till API's shape. Any till API call may
-        # be throttled after failed authentication attempts (per till and per address): 429.
-        surfaces.register("/v2/", body, schema_name="TillError", schema=TILL_ERROR, always=(429,))
-        surfaces.register("/authz/", body)
+        registry.register_error_codes(StoresErrorCode)
+        registry.register_urls(registry.Mount.PAGES, "stores.urls", prefix="stores/", namespace="stores")
+        # Allocation belongs to stores (it writes them) but is done from a group's page.
+        registry.register_urls(registry.Mount.PAGES, "stores.urls:group_pages", prefix="groups/", namespace="groups")
+        registry.register_section("groups.group_detail", views.group_stores_section)
+        registry.register_urls(registry.Mount.API_V1, "stores.api.urls")
+        registry.register_nav_section(ACCESS_CONTROL, order=10)
+        registry.register_nav(
+            registry.NavLink(ACCESS_CONTROL, "Stores", "stores:list", policies.can_view_stores, order=30),
+            registry.NavLink(ACCESS_CONTROL, "Tills", "stores:tills", policies.can_manage_tills, order=40),
+            registry.NavLink(ACCESS_CONTROL, "API clients", "stores:api-clients", policies.can_manage_api_clients,
+                             order=50),
+        )
+        registry.register_dashboard(selectors.dashboard_counts, order=20)
+        for target_type, label in (("stores.store", "Store"), ("stores.till", "Till"),
+                                   ("stores.apiclient", "API client")):
+            registry.register_audit_type(target_type, label)
+        registry.register_search(registry.SearchProvider("store", "Stores", search.stores, order=20))
+        registry.register_search(registry.SearchProvider("till", "Tills", search.tills, order=30))
+        registry.register_demo(self._seed_demo, order=20, notes=(
+            "Till API (http://127.0.0.1:8000/v2/...):",
+            "  tills acme-s001-t1 … acme-s040-t2, Basic auth secret till-secret-2026",
+            "  API client \"Demo ERP\" (POS group): client secret demo-client-secret-2026, "
+            "client id on the API clients page",
+        ))
+
+    @staticmethod
+    def _seed_demo(*, orgs):
+        from . import demo
+
+        demo.seed(orgs=orgs)

@@ -1,16 +1,13 @@
-"""Demo stores: acme-s001…acme-s040 (1–5 on WeChat) and globex-s001…globex-s005."""
+"""Demo stores: acme-s001…acme-s040 (1–5 on WeChat) and globex-s001…globex-s005, two tills per acme
+store and one API client."""
 
 from django.db import transaction
 
-from groups import services as group_services
 from groups.builtins import POS
 from groups.models import AccessGroup
 
-from . import services
-from .enforcement import credentials
-from .models import ApiClient, BehavioralEventDefinition, Store, Till
-from .tillapi import services as tillapi_services
-from .tills import services as till_services
+from . import credentials, services
+from .models import ApiClient, Store, Till
 
 CITIES = ["Berlin", "Lisbon", "Oslo", "Turin", "Lyon", "Ghent", "Porto", "Graz"]
 
@@ -28,22 +25,21 @@ def seed(*, orgs) -> None:
     wechat = AccessGroup.objects.get(org=acme, name="WeChat")
     first_five = [f"acme-s{n:03d}" for n in range(1, 6)]
     if Store.objects.filter(org=acme, code__in=first_five, access_group=wechat).count() < 5:
-        group_services.stores_allocate(actor=None, org=acme, group=wechat, store_codes=first_five)
+        services.stores_allocate(actor=None, org=acme, group=wechat, store_codes=first_five)
     seed_enforcement(orgs=orgs)
 
 
-# --- tills and an API client (issue 4) ------------------------------------------------------------------------
+# --- tills and an API client ---------------------------------------------------------------------------------
 
 DEMO_TILL_SECRET = "till-secret-2026"
 DEMO_CLIENT_NAME = "Demo ERP"
 DEMO_CLIENT_SECRET = "demo-client-secret-2026"
-DEMO_EVENTS = [("visit", ["channel"]), ("app_open", ["platform"])]
 
 
 @transaction.atomic
 def seed_enforcement(*, orgs) -> None:
-    """Two tills per acme store (acme-s001-t1, acme-s001-t2, …; secret till-secret-2026), one API client
-    (Demo ERP, POS group, secret demo-client-secret-2026) and two behavioral event definitions."""
+    """Two tills per acme store (acme-s001-t1, acme-s001-t2, …; secret till-secret-2026) and one API client
+    (Demo ERP, POS group, secret demo-client-secret-2026)."""
     acme = orgs["acme"]
     existing = set(Till.objects.filter(org=acme).values_list("code", flat=True))
     # One slow hash for all 80 tills: they share the demo secret, so they may share its hash.
@@ -54,12 +50,9 @@ def seed_enforcement(*, orgs) -> None:
             if code in existing:
                 continue
             shared_hash = shared_hash or credentials.hash_secret(DEMO_TILL_SECRET)
-            till_services.till_create(actor=None, org=acme, store=store, code=code, secret=DEMO_TILL_SECRET,
-                                      secret_hash=shared_hash)
+            services.till_create(actor=None, org=acme, store=store, code=code, secret=DEMO_TILL_SECRET,
+                                 secret_hash=shared_hash)
     if not ApiClient.objects.filter(org=acme, name=DEMO_CLIENT_NAME).exists():
-        till_services.api_client_create(actor=None, org=acme, name=DEMO_CLIENT_NAME,
-                                        access_group=AccessGroup.objects.get(org__isnull=True, name=POS),
-                                        secret=DEMO_CLIENT_SECRET)
-    for name, attributes in DEMO_EVENTS:
-        if not BehavioralEventDefinition.objects.filter(org=acme, name=name).exists():
-            tillapi_services.event_definition_create(org=acme, name=name, attributes=attributes)
+        services.api_client_create(actor=None, org=acme, name=DEMO_CLIENT_NAME,
+                                   access_group=AccessGroup.objects.get(org__isnull=True, name=POS),
+                                   secret=DEMO_CLIENT_SECRET)

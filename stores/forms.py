@@ -1,4 +1,10 @@
+"""Page input of stores, tills, API clients and allocation. Forms only parse; the services decide and write."""
+
 from django import forms
+
+from groups import selectors as group_selectors
+
+from .policies import stores_visible
 
 
 class StoreForm(forms.Form):
@@ -17,3 +23,33 @@ class StoreForm(forms.Form):
 
 class ManagerForm(forms.Form):
     user = forms.CharField(max_length=150, label="Username")
+
+
+class StoreCodesForm(forms.Form):
+    stores = forms.MultipleChoiceField(required=True, error_messages={"required": "Select at least one store."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any submitted code is a candidate; the service refuses codes that are not the actor's stores.
+        self.fields["stores"].choices = [(c, c) for c in self.data.getlist("stores")] if self.data else []
+
+
+class TillCreateForm(forms.Form):
+    store = forms.ModelChoiceField(queryset=None, to_field_name="code", empty_label=None)
+    code = forms.CharField(max_length=100, required=False,
+                           help_text="Leave empty for the next free code, e.g. <store>-t3. Codes are the Basic "
+                                     "auth user name and unique across organizations.")
+
+    def __init__(self, *args, user, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = stores_visible(user, org).order_by("code")
+
+
+class ApiClientForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    access_group = forms.ModelChoiceField(queryset=None, empty_label=None,
+                                          help_text="What the client may do: the cells of this group.")
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["access_group"].queryset = group_selectors.active_groups(org=org)

@@ -1,4 +1,4 @@
-"""Who may see, create, edit and allocate which stores.
+"""Who may see, create, edit and allocate which stores, and who manages tills and API clients.
 
 Holders of the Access control (or Administrator) privilege manage every store of
 their org. Anyone else manages only the stores granted to them one by one
@@ -51,3 +51,12 @@ def can_create_store(user) -> bool:
 def can_delegate_stores(user) -> bool:
     """Grant and revoke per-store managers."""
     return manages_all_stores(user)
+
+
+def can_manage_tills(user) -> bool:
+    """Create, rotate, deactivate tills and read their effective permissions (Access control or Admin)."""
+    return has_privilege(user, Privilege.ACCESS_CONTROL)
+
+
+def can_manage_api_clients(user) -> bool:
+    return has_privilege(user, Privilege.ACCESS_CONTROL)

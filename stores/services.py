@@ -1,18 +1,44 @@
-"""Writes of stores: create, edit (including allocation), per-store managers."""
+"""Writes of stores (create, edit, per-store managers), their allocation to access groups, tills and
+API clients.
+
+Every change a decision depends on (a store's group, a till's secret or status, a client's revocation)
+is a column the enforcement query reads on every request, so it takes effect on the next request in
+every process without any cache to invalidate.
+
+Locking: allocation takes the target group's row lock first (groups.services.group_lock), like every
+writer that could add stores to a group, so no interleaving can leave an inactive group with stores.
+"""
 
 import re
+import secrets
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
+from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from accessadmin import audit
-from accessadmin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org, User
+from accessadmin.policies import may_use_name
+from accessadmin.services import check_namespace
+from accessadmin.validation import clean_name
 from groups import services as group_services
 from groups.models import AccessGroup
+from groups.policies import check_can_receive_stores
 
-from .models import Store
-from .policies import MANAGE_STORE, can_create_store, can_delegate_stores, can_edit_store
+from . import credentials
+from .errors import StoresErrorCode
+from .models import ApiClient, Store, Till
+from .policies import (
+    MANAGE_STORE,
+    can_create_store,
+    can_delegate_stores,
+    can_edit_store,
+    can_manage_api_clients,
+    can_manage_tills,
+    stores_visible,
+)
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 UNSET = object()
@@ -22,13 +48,16 @@ def _state(store: Store) -> dict:
     return {"code": store.code, "name": store.name, "city": store.city}
 
 
-def _clean(value: str, field: str, *, required: bool, max_length: int) -> str:
+STORE_NAME_MAX_LENGTH = Store._meta.get_field("name").max_length
+CITY_MAX_LENGTH = Store._meta.get_field("city").max_length
+CLIENT_NAME_MAX_LENGTH = ApiClient._meta.get_field("name").max_length
+
+
+def _clean_city(value: str) -> str:
     value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"{field} is required.", code=f"{field}_required", fields={field: ["Required."]})
-    if len(value) > max_length:
-        raise InvalidInput(f"{field} is too long.", code=f"{field}_too_long",
-                           fields={field: [f"At most {max_length} characters."]})
+    if len(value) > CITY_MAX_LENGTH:
+        raise InvalidInput("city is too long.", code=StoresErrorCode.CITY_TOO_LONG,
+                           fields={"city": [f"At most {CITY_MAX_LENGTH} characters."]})
     return value
 
 
@@ -37,24 +66,24 @@ def store_create(*, actor, org: Org, code: str, name: str, city: str = "",
                  access_group: AccessGroup | None = None) -> Store:
     """Returns a new store of `org`, allocated to `access_group` when one is given."""
     if actor is not None and not can_create_store(actor):
-        raise Forbidden("You may not create stores.", code="permission_denied")
+        raise Forbidden("You may not create stores.", code=CoreErrorCode.PERMISSION_DENIED)
     code = (code or "").strip()
     if not CODE_RE.match(code):
         raise InvalidInput("Store code must be 1–50 letters, digits, dots, dashes or underscores.",
-                           code="invalid_code", fields={"code": ["Invalid store code."]})
-    name = _clean(name, "name", required=True, max_length=200)
-    city = _clean(city, "city", required=False, max_length=100)
+                           code=StoresErrorCode.INVALID_CODE, fields={"code": ["Invalid store code."]})
+    name = clean_name(name, max_length=STORE_NAME_MAX_LENGTH)
+    city = _clean_city(city)
     if Store.objects.filter(org=org, code=code).exists():
-        raise Conflict(f"A store with code {code!r} exists.", code="duplicate_code",
+        raise Conflict(f"A store with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE,
                        fields={"code": ["This code is taken."]})
     try:
         with transaction.atomic():
             store = Store.objects.create(org=org, code=code, name=name, city=city)
     except IntegrityError:
-        raise Conflict(f"A store with code {code!r} exists.", code="duplicate_code") from None
+        raise Conflict(f"A store with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE) from None
     audit.record(org=org, actor=actor, action="store.create", target=store, after=_state(store))
     if access_group is not None:
-        group_services.stores_allocate(actor=actor, org=org, group=access_group, store_codes=[code])
+        stores_allocate(actor=actor, org=org, group=access_group, store_codes=[code])
         store.refresh_from_db()
     return store
 
@@ -68,14 +97,14 @@ def store_update(*, actor, org: Org, store: Store, name: str | None = None, city
     store = Store.objects.select_for_update().get(pk=store.pk)
     before = _state(store)
     if name is not None:
-        store.name = _clean(name, "name", required=True, max_length=200)
+        store.name = clean_name(name, max_length=STORE_NAME_MAX_LENGTH)
     if city is not None:
-        store.city = _clean(city, "city", required=False, max_length=100)
+        store.city = _clean_city(city)
     store.save(update_fields=["name", "city", "updated_at"])
     if before != _state(store):
         audit.record(org=org, actor=actor, action="store.update", target=store, before=before, after=_state(store))
     if access_group is not UNSET and (access_group.pk if access_group else None) != store.access_group_id:
-        group_services.store_set_group(actor=actor, org=org, store=store, group=access_group)
+        store_set_group(actor=actor, org=org, store=store, group=access_group)
         store.refresh_from_db()
     return store
 
@@ -83,7 +112,7 @@ def store_update(*, actor, org: Org, store: Store, name: str | None = None, city
 def _manager(org: Org, username: str) -> User:
     user = User.objects.filter(org=org, username=username).first()
     if user is None:
-        raise NotFound(f"No user {username!r} in this organization.", code="user_not_found")
+        raise NotFound(f"No user {username!r} in this organization.", code=StoresErrorCode.USER_NOT_FOUND)
     return user
 
 
@@ -91,7 +120,7 @@ def _manager(org: Org, username: str) -> User:
 def store_grant_manager(*, actor, org: Org, store: Store, username: str) -> User:
     """Returns the user now allowed to see, edit and allocate `store` (and only the stores granted)."""
     if not can_delegate_stores(actor):
-        raise Forbidden("You may not delegate stores.", code="permission_denied")
+        raise Forbidden("You may not delegate stores.", code=CoreErrorCode.PERMISSION_DENIED)
     user = _manager(org, username)
     assign_perm(MANAGE_STORE, user, store)
     audit.record(org=org, actor=actor, action="store.grant_manager", target=store, after={"user": user.username})
@@ -101,8 +130,235 @@ def store_grant_manager(*, actor, org: Org, store: Store, username: str) -> User
 @transaction.atomic
 def store_revoke_manager(*, actor, org: Org, store: Store, username: str) -> User:
     if not can_delegate_stores(actor):
-        raise Forbidden("You may not delegate stores.", code="permission_denied")
+        raise Forbidden("You may not delegate stores.", code=CoreErrorCode.PERMISSION_DENIED)
     user = _manager(org, username)
     remove_perm(MANAGE_STORE, user, store)
     audit.record(org=org, actor=actor, action="store.revoke_manager", target=store, before={"user": user.username})
     return user
+
+
+# --- allocation to access groups ---------------------------------------------------------------------------
+
+def _stores_for(actor, org, codes) -> list[Store]:
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c for c in codes):
+        raise InvalidInput("stores must be a non-empty list of store codes.", code=StoresErrorCode.INVALID_STORES,
+                           fields={"stores": ["A non-empty list of store codes."]})
+    codes = list(dict.fromkeys(codes))
+    visible = stores_visible(actor, org) if actor is not None else Store.objects.filter(org=org)
+    found = {}
+    for start in range(0, len(codes), 2000):
+        chunk = codes[start:start + 2000]
+        found.update({s.code: s for s in visible.filter(code__in=chunk).select_for_update(of=("self",))
+                     .select_related("access_group")})
+    missing = [c for c in codes if c not in found]
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        # The same answer for "no such store" and "not yours": nothing about other orgs leaks.
+        raise NotFound(f"Unknown store: {shown}.", code=StoresErrorCode.STORE_NOT_FOUND,
+                       extra={"missing": missing[:100]})
+    return [found[c] for c in codes]
+
+
+@transaction.atomic
+def stores_allocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
+    """Returns how many stores moved to `group`. All or nothing: any unknown code refuses the lot.
+
+    Takes the target group's row lock, so a concurrent deactivation waits and then sees the stores.
+    """
+    group = group_services.group_lock(group=group)
+    check_can_receive_stores(group)
+    stores = _stores_for(actor, org, store_codes)
+    moving = [s for s in stores if s.access_group_id != group.pk]
+    if moving:
+        now = timezone.now()
+        ids = [s.pk for s in moving]
+        for start in range(0, len(ids), 2000):
+            Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=group, updated_at=now)
+        audit.record_many([
+            {"org": org, "actor": actor, "action": "group.allocate", "target": group,
+             "before": {"store": s.code, "group": s.access_group.name if s.access_group else None},
+             "after": {"store": s.code, "group": group.name}} for s in moving])
+    return len(moving)
+
+
+@transaction.atomic
+def stores_unallocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
+    """Returns how many stores left `group` (they fall back to the default). Every store must be in it."""
+    group = group_services.group_lock(group=group)
+    stores = _stores_for(actor, org, store_codes)
+    outside = [s.code for s in stores if s.access_group_id != group.pk]
+    if outside:
+        raise Conflict(f"Not allocated to {group.name}: {', '.join(outside[:10])}.",
+                       code=StoresErrorCode.STORE_NOT_IN_GROUP,
+                       extra={"stores": outside[:100]})
+    ids = [s.pk for s in stores]
+    now = timezone.now()
+    for start in range(0, len(ids), 2000):
+        Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=None, updated_at=now)
+    audit.record_many([
+        {"org": org, "actor": actor, "action": "group.unallocate", "target": group,
+         "before": {"store": s.code, "group": group.name}, "after": {"store": s.code, "group": None}}
+        for s in stores])
+    return len(stores)
+
+
+@transaction.atomic
+def store_set_group(*, actor, org: Org, store: Store, group: AccessGroup | None) -> None:
+    """Allocates one store to `group`, or unallocates it (None). The store page's path to allocation."""
+    if group is None:
+        if store.access_group_id is not None:
+            stores_unallocate(actor=actor, org=org, group=store.access_group, store_codes=[store.code])
+    else:
+        stores_allocate(actor=actor, org=org, group=group, store_codes=[store.code])
+
+
+# --- tills and API clients ---------------------------------------------------------------------------------
+
+TILL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _require(check, actor, message: str) -> None:
+    if actor is not None and not check(actor):
+        raise Forbidden(message, code=CoreErrorCode.PERMISSION_DENIED)
+
+
+def _till_state(till: Till) -> dict:
+    return {"code": till.code, "store": till.store.code, "active": till.is_active}
+
+
+def _next_code(org: Org, store: Store) -> str:
+    """Returns the first free `<store code>-t<n>`, inside the org's namespace: stores whose code does not
+    start with the org's get `<org code>-<store code>-t<n>`."""
+    base = store.code if may_use_name(None, org, f"{store.code}-t1") else f"{org.code}-{store.code}"
+    taken = set(Till.objects.filter(code__startswith=f"{base}-t").values_list("code", flat=True))
+    n = 1
+    while f"{base}-t{n}" in taken:
+        n += 1
+    return f"{base}-t{n}"
+
+
+@transaction.atomic
+def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | None = None,
+                secret_hash: str | None = None) -> tuple[Till, str]:
+    """Returns the new till of `store` and its secret (shown once; only a hash is kept).
+
+    `secret_hash`, when given, must be credentials.hash_secret(secret): bulk seeding hashes one shared
+    demo secret once instead of once per till.
+    """
+    _require(can_manage_tills, actor, "You may not manage tills.")
+    if store.org_id != org.pk:
+        # Another org's store is a missing one (a guard: the selectors hand out the org's stores only).
+        raise NotFound("The store belongs to another organization.", code=StoresErrorCode.STORE_NOT_FOUND)
+    code = (code or "").strip() or _next_code(org, store)
+    if not TILL_CODE_RE.match(code):
+        raise InvalidInput("Till code must be 1–100 letters, digits, dots, dashes or underscores.",
+                           code=StoresErrorCode.INVALID_CODE, fields={"code": ["Invalid till code."]})
+    # Till codes are the Basic user name, unique across orgs like user names: each org has its namespace.
+    check_namespace(actor=actor, org=org, name=code, field="code")
+    if Till.objects.filter(code=code).exists():
+        raise Conflict(f"A till with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE,
+                       fields={"code": ["This code is taken."]})
+    secret = secret or credentials.new_secret()
+    try:
+        with transaction.atomic():
+            till = Till.objects.create(org=org, store=store, code=code,
+                                       secret_hash=secret_hash or credentials.hash_secret(secret))
+    except IntegrityError:
+        raise Conflict(f"A till with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE) from None
+    audit.record(org=org, actor=actor, action="till.create", target=till, after=_till_state(till))
+    return till, secret
+
+
+@transaction.atomic
+def till_rotate_secret(*, actor, org: Org, till: Till) -> tuple[Till, str]:
+    """Returns the till and its new secret (shown once). The old secret stops working at once."""
+    _require(can_manage_tills, actor, "You may not manage tills.")
+    till = Till.objects.select_for_update().select_related("store").get(pk=till.pk, org=org)
+    secret = credentials.new_secret()
+    till.secret_hash = credentials.hash_secret(secret)
+    till.secret_rotated_at = timezone.now()
+    till.save(update_fields=["secret_hash", "secret_rotated_at", "updated_at"])
+    audit.record(org=org, actor=actor, action="till.rotate_secret", target=till, after={"rotated": True})
+    return till, secret
+
+
+@transaction.atomic
+def till_set_active(*, actor, org: Org, till: Till, active: bool) -> Till:
+    """Returns the till (de)activated. A deactivated till gets 401 from its next request on."""
+    _require(can_manage_tills, actor, "You may not manage tills.")
+    till = Till.objects.select_for_update().select_related("store").get(pk=till.pk, org=org)
+    if till.is_active != active:
+        before = _till_state(till)
+        till.is_active = active
+        till.save(update_fields=["is_active", "updated_at"])
+        audit.record(org=org, actor=actor, action="till.activate" if active else "till.deactivate", target=till,
+                     before=before, after=_till_state(till))
+    return till
+
+
+def _client_group(org: Org, group: AccessGroup) -> AccessGroup:
+    if group is None or not (group.org_id is None or group.org_id == org.pk):
+        raise InvalidInput("Choose an access group.", code=StoresErrorCode.ACCESS_GROUP_REQUIRED,
+                           fields={"access_group": ["Required."]})
+    if not group.is_active:
+        raise Conflict(f"{group.name} is inactive; activate it first.", code=StoresErrorCode.GROUP_INACTIVE)
+    return group
+
+
+@transaction.atomic
+def api_client_create(*, actor, org: Org, name: str, access_group: AccessGroup,
+                      secret: str | None = None) -> tuple[ApiClient, str]:
+    """Returns the new API client and its client secret (shown once; the OAuth2 application keeps a hash).
+    `secret` is for demo data only; callers leave it out and get a random one."""
+    _require(can_manage_api_clients, actor, "You may not manage API clients.")
+    name = clean_name(name, max_length=CLIENT_NAME_MAX_LENGTH)
+    if access_group is not None:  # locked like group_deactivate does: a group never goes inactive under a new client
+        access_group = group_services.group_lock(group=access_group)
+    group = _client_group(org, access_group)
+    if ApiClient.objects.filter(org=org, name__iexact=name, is_active=True).exists():
+        raise Conflict(f"An API client named {name!r} exists.", code=StoresErrorCode.DUPLICATE_NAME,
+                       fields={"name": ["This name is taken."]})
+    secret = secret or secrets.token_urlsafe(32)
+    app = Application.objects.create(
+        name=f"{org.code}: {name}", client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, client_secret=secret,
+        hash_client_secret=True, user=None, redirect_uris="")
+    client = ApiClient.objects.create(org=org, name=name, application=app, client_id=app.client_id,
+                                      access_group=group, created_by=actor if actor and actor.pk else None)
+    audit.record(org=org, actor=actor, action="api_client.create", target=client,
+                 after={"name": name, "client_id": client.client_id, "access_group": group.name})
+    return client, secret
+
+
+@transaction.atomic
+def api_client_set_group(*, actor, org: Org, client: ApiClient, access_group: AccessGroup) -> ApiClient:
+    _require(can_manage_api_clients, actor, "You may not manage API clients.")
+    client = ApiClient.objects.select_for_update().select_related("access_group").get(pk=client.pk, org=org)
+    group = _client_group(org, access_group)
+    if client.access_group_id != group.pk:
+        before = client.access_group.name
+        client.access_group = group
+        client.save(update_fields=["access_group"])
+        audit.record(org=org, actor=actor, action="api_client.set_group", target=client,
+                     before={"access_group": before}, after={"access_group": group.name})
+    return client
+
+
+@transaction.atomic
+def api_client_revoke(*, actor, org: Org, client: ApiClient) -> ApiClient:
+    """Returns the client revoked: its OAuth2 application and every token are deleted (next request: 401)."""
+    _require(can_manage_api_clients, actor, "You may not manage API clients.")
+    client = ApiClient.objects.select_for_update().get(pk=client.pk, org=org)
+    if not client.is_active:
+        return client
+    if client.application_id:
+        RefreshToken.objects.filter(application_id=client.application_id).delete()
+        AccessToken.objects.filter(application_id=client.application_id).delete()
+        Application.objects.filter(pk=client.application_id).delete()
+    client.is_active = False
+    client.application = None
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["is_active", "application", "revoked_at"])
+    audit.record(org=org, actor=actor, action="api_client.revoke", target=client, before={"active": True},
+                 after={"active": False})
+    return client

@@ -1,18 +1,32 @@
-"""Store pages: list (search, filter by group), create, detail/edit with allocation and managers."""
+"""Pages of stores (list, create, detail/edit with allocation and managers), of allocation from a group's
+page, of tills and of API clients.
+
+Secrets are rendered once, in the response to the POST that made them (never stored in the session,
+never shown again), with caching turned off.
+"""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from accessadmin.caching import no_store
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
 from accessadmin.models import User
 from accessadmin.pages import page_view, paginate, query_without_page
 from groups import selectors as group_selectors
+from groups.policies import can_manage_groups
 
 from . import selectors, services
-from .forms import ManagerForm, StoreForm
-from .policies import can_create_store, can_delegate_stores, can_view_stores
+from .forms import ApiClientForm, ManagerForm, StoreCodesForm, StoreForm, TillCreateForm
+from .policies import (
+    can_create_store,
+    can_delegate_stores,
+    can_manage_api_clients,
+    can_manage_tills,
+    can_view_stores,
+)
 
 
 @page_view(can_view_stores)
@@ -99,3 +113,138 @@ def store_grant(request, code):
 @page_view(can_delegate_stores)
 def store_revoke(request, code):
     return _managers(request, code, services.store_revoke_manager, "{user} no longer manages {store}.")
+
+
+# --- allocation from an access group's page -----------------------------------------------------------------
+
+def group_stores_section(request, group) -> str:
+    """Returns the stores part of a group's page (groups.views.group_detail): the allocated stores and,
+    for an active group, the stores the user may allocate to it."""
+    org = request.org
+    search = request.GET.get("q", "").strip()
+    candidates = selectors.store_list(actor=request.user, org=org, search=search).exclude(access_group=group)
+    return render_to_string("stores/_group_stores.html", {
+        "group": group,
+        "allocated": paginate(request, selectors.group_stores(org=org, group=group), per_page=50),
+        "candidates": candidates[:50] if group.is_active else [],
+        "candidate_count": candidates.count() if group.is_active else 0,
+        "q": search,
+    }, request=request)
+
+
+def _allocation(request, pk, fn, verb: str):
+    group = group_selectors.group_get(org=request.org, pk=pk)
+    form = StoreCodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select at least one store.")
+        return redirect("groups:detail", pk=group.pk)
+    try:
+        n = fn(actor=request.user, org=request.org, group=group, store_codes=form.cleaned_data["stores"])
+    except AppError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"{n} store{'s' if n != 1 else ''} {verb} {group.name}.")
+    return redirect("groups:detail", pk=group.pk)
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_allocate(request, pk):
+    return _allocation(request, pk, services.stores_allocate, "allocated to")
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_unallocate(request, pk):
+    return _allocation(request, pk, services.stores_unallocate, "unallocated from")
+
+
+def _once(request, template, context):
+    return no_store(render(request, template, context))
+
+
+# --- tills -------------------------------------------------------------------------------------------------
+
+@page_view(can_manage_tills)
+def till_list(request):
+    search = request.GET.get("q", "").strip()
+    store_code = request.GET.get("store", "").strip()
+    store = selectors.store_get(actor=request.user, org=request.org, code=store_code) if store_code else None
+    page = paginate(request, selectors.till_list(org=request.org, store=store, search=search))
+    return render(request, "stores/till_list.html", {
+        "page": page, "q": search, "store": store, "query": query_without_page(request),
+        "default": group_selectors.default_group(org=request.org)})
+
+
+@page_view(can_manage_tills)
+def till_create(request):
+    form = TillCreateForm(request.POST or None, user=request.user, org=request.org,
+                          initial={"store": request.GET.get("store")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            till, secret = services.till_create(actor=request.user, org=request.org,
+                                                store=form.cleaned_data["store"], code=form.cleaned_data["code"])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            return _once(request, "stores/till_secret.html", {"till": till, "secret": secret, "created": True})
+    return render(request, "stores/till_form.html", {"form": form})
+
+
+@page_view(can_manage_tills)
+def till_detail(request, code):
+    till = selectors.till_get(org=request.org, code=code)
+    explained = selectors.effective_permissions(org=request.org, till=till)
+    history = (selectors.till_history(org=request.org, till=till))[:20]
+    return render(request, "stores/till_detail.html", {"till": till, "explained": explained, "history": history})
+
+
+@require_POST
+@page_view(can_manage_tills)
+def till_rotate(request, code):
+    till = selectors.till_get(org=request.org, code=code)
+    till, secret = services.till_rotate_secret(actor=request.user, org=request.org, till=till)
+    return _once(request, "stores/till_secret.html", {"till": till, "secret": secret, "created": False})
+
+
+@require_POST
+@page_view(can_manage_tills)
+def till_set_active(request, code, active):
+    till = selectors.till_get(org=request.org, code=code)
+    services.till_set_active(actor=request.user, org=request.org, till=till, active=active)
+    messages.success(request, f"Till {till.code} {'activated' if active else 'deactivated'}.")
+    return redirect("stores:till", code=till.code)
+
+
+# --- API clients -------------------------------------------------------------------------------------------
+
+@page_view(can_manage_api_clients)
+def api_client_list(request):
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.api_client_list(org=request.org, search=search))
+    return render(request, "stores/apiclient_list.html", {"page": page, "q": search,
+                                                          "query": query_without_page(request)})
+
+
+@page_view(can_manage_api_clients)
+def api_client_create(request):
+    form = ApiClientForm(request.POST or None, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client, secret = services.api_client_create(actor=request.user, org=request.org,
+                                                        name=form.cleaned_data["name"],
+                                                        access_group=form.cleaned_data["access_group"])
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            return _once(request, "stores/apiclient_secret.html", {"client": client, "secret": secret})
+    return render(request, "stores/apiclient_form.html", {"form": form})
+
+
+@require_POST
+@page_view(can_manage_api_clients)
+def api_client_revoke(request, pk):
+    client = selectors.api_client_get(org=request.org, pk=pk)
+    services.api_client_revoke(actor=request.user, org=request.org, client=client)
+    messages.success(request, f"API client {client.name} revoked; its tokens no longer work.")
+    return redirect("stores:api-clients")

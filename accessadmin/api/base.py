@@ -1,6 +1,6 @@
 from functools import cached_property
 
-from ..errors import InvalidInput
+from ..errors import CoreErrorCode, InvalidInput
 from ..tenancy import current_org
 
 
@@ -14,7 +14,7 @@ class OrgScopedMixin:
     def org(self):
         org = current_org(self.request)
         if org is None:
-            raise InvalidInput("Choose an organization with the X-Org header.", code="org_required")
+            raise InvalidInput("Choose an organization with the X-Org header.", code=CoreErrorCode.ORG_REQUIRED)
         return org
 
 

@@ -15,19 +15,19 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import surfaces
-from ..errors import AppError, Throttled
+from ..errors import AppError, CoreErrorCode, Throttled
 
 DRF_CODES = {
-    exceptions.NotAuthenticated: "not_authenticated",
-    exceptions.AuthenticationFailed: "authentication_failed",
-    exceptions.PermissionDenied: "permission_denied",
-    exceptions.NotFound: "not_found",
-    exceptions.MethodNotAllowed: "method_not_allowed",
-    exceptions.NotAcceptable: "not_acceptable",
-    exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.ParseError: "parse_error",
-    exceptions.Throttled: "throttled",
-    exceptions.ValidationError: "invalid",
+    exceptions.NotAuthenticated: CoreErrorCode.NOT_AUTHENTICATED,
+    exceptions.AuthenticationFailed: CoreErrorCode.AUTHENTICATION_FAILED,
+    exceptions.PermissionDenied: CoreErrorCode.PERMISSION_DENIED,
+    exceptions.NotFound: CoreErrorCode.NOT_FOUND,
+    exceptions.MethodNotAllowed: CoreErrorCode.METHOD_NOT_ALLOWED,
+    exceptions.NotAcceptable: CoreErrorCode.NOT_ACCEPTABLE,
+    exceptions.UnsupportedMediaType: CoreErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    exceptions.ParseError: CoreErrorCode.PARSE_ERROR,
+    exceptions.Throttled: CoreErrorCode.THROTTLED,
+    exceptions.ValidationError: CoreErrorCode.INVALID,
 }
 
 
@@ -35,11 +35,11 @@ def _to_app_error(exc) -> AppError | None:
     if isinstance(exc, AppError):
         return exc
     if isinstance(exc, Http404):
-        return AppError("Not found.", code="not_found", status=404)
+        return AppError("Not found.", code=CoreErrorCode.NOT_FOUND, status=404)
     if isinstance(exc, DjangoPermissionDenied):
-        return AppError("You do not have permission to do this.", code="permission_denied", status=403)
+        return AppError("You do not have permission to do this.", code=CoreErrorCode.PERMISSION_DENIED, status=403)
     if isinstance(exc, exceptions.APIException):
-        code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
+        code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), CoreErrorCode.ERROR)
         fields = {}
         if isinstance(exc, exceptions.ValidationError):
             detail = exc.detail

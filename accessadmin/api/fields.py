@@ -20,9 +20,9 @@ from django.http import QueryDict
 from rest_framework import serializers
 
 from .. import limits
-from ..errors import InvalidInput
+from ..errors import CoreErrorCode, InvalidInput
 
-UNKNOWN_FIELD = "unknown_field"
+UNKNOWN_FIELD = CoreErrorCode.UNKNOWN_FIELD
 FORM_CSRF_FIELD = "csrfmiddlewaretoken"  # a form body of a signed-in browser carries Django's CSRF token
 
 

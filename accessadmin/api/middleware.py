@@ -28,7 +28,7 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 
 from .. import surfaces
-from ..errors import AppError, Unavailable
+from ..errors import AppError, CoreErrorCode, Unavailable
 from .parsers import NUL, nul_error, without_nul
 
 logger = logging.getLogger("django.request")
@@ -37,14 +37,14 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 
 # Status → (code, message) of an error response some other layer made without a JSON body.
 GENERIC = {
-    400: ("bad_request", "The request could not be processed."),
-    401: ("not_authenticated", "Authentication credentials were not provided."),
-    403: ("permission_denied", "You do not have permission to do this."),
-    404: ("not_found", "Not found."),
-    406: ("not_acceptable", "Could not satisfy the request Accept header."),
-    429: ("throttled", "Too many requests. Try again later."),
-    500: ("server_error", "The server could not complete the request."),
-    503: ("unavailable", Unavailable.message),
+    400: (CoreErrorCode.BAD_REQUEST, "The request could not be processed."),
+    401: (CoreErrorCode.NOT_AUTHENTICATED, "Authentication credentials were not provided."),
+    403: (CoreErrorCode.PERMISSION_DENIED, "You do not have permission to do this."),
+    404: (CoreErrorCode.NOT_FOUND, "Not found."),
+    406: (CoreErrorCode.NOT_ACCEPTABLE, "Could not satisfy the request Accept header."),
+    429: (CoreErrorCode.THROTTLED, "Too many requests. Try again later."),
+    500: (CoreErrorCode.SERVER_ERROR, "The server could not complete the request."),
+    503: (CoreErrorCode.UNAVAILABLE, Unavailable.message),
 }
 # Headers of the replaced response that the client still needs.
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
@@ -57,19 +57,19 @@ def _is_json(response) -> bool:
 
 def too_large() -> AppError:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return AppError(f"The request body is larger than {limit} bytes.", code="payload_too_large", status=413)
+    return AppError(f"The request body is larger than {limit} bytes.", code=CoreErrorCode.PAYLOAD_TOO_LARGE, status=413)
 
 
 def status_error(request, status: int) -> AppError:
     """Returns the error a bare `status` response means, in words a client of any surface can use."""
     if status == 405:
-        return AppError(f'Method "{request.method}" not allowed.', code="method_not_allowed", status=405)
+        return AppError(f'Method "{request.method}" not allowed.', code=CoreErrorCode.METHOD_NOT_ALLOWED, status=405)
     if status == 413:
         return too_large()
     if status == 415:
         return AppError(f'Unsupported media type "{request.content_type}" in request.',
-                        code="unsupported_media_type", status=415)
-    code, message = GENERIC.get(status, ("error", "The request could not be processed."))
+                        code=CoreErrorCode.UNSUPPORTED_MEDIA_TYPE, status=415)
+    code, message = GENERIC.get(status, (CoreErrorCode.ERROR, "The request could not be processed."))
     return AppError(message, code=code, status=status)
 
 

@@ -1,10 +1,15 @@
 """Response bodies of the core API (login, me, users, roles, access rights) for the OpenAPI schema.
 
 They describe what accessadmin.api.serializers' payload functions return; `make fuzz` holds the two together.
+`Role` and `RoleList` include the fields other apps add to a role, so they are built on first use (after
+every app's ready()), like accessadmin.api.serializers.RoleInput.
 """
+
+from functools import cache
 
 from rest_framework import serializers
 
+from .. import registry
 from .schema import offset_page_of, page_of
 
 
@@ -65,27 +70,31 @@ class AccessRight(serializers.Serializer):
     builtIn = serializers.BooleanField()
 
 
-class NamedRef(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-
-
-class CriterionOnRole(serializers.Serializer):
-    id = serializers.CharField()
-    repositoryId = serializers.CharField()
-    name = serializers.CharField()
-    constraintType = serializers.ChoiceField(choices=["grant", "deny", "grantNone"])
-    securityCriteriaResource = NamedRef()
-
-
-class Role(serializers.Serializer):
+class RoleBase(serializers.Serializer):
     id = serializers.CharField()
     repositoryId = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
     accessRights = AccessRight(many=True)
-    securityCriteria = CriterionOnRole(many=True)
 
 
-RoleList = offset_page_of(Role, "RoleList")
+@cache
+def _role() -> type[serializers.Serializer]:
+    fields = {field.name: field.output_field() for field in registry.role_fields()}
+    return type(RoleBase)("Role", (RoleBase,), fields)
+
+
+@cache
+def _role_list() -> type[serializers.Serializer]:
+    return offset_page_of(_role(), "RoleList")
+
+
+def __getattr__(name: str):
+    if name == "Role":
+        return _role()
+    if name == "RoleList":
+        return _role_list()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 AccessRightList = offset_page_of(AccessRight, "AccessRightList")

@@ -3,7 +3,7 @@ import re
 from rest_framework import pagination
 from rest_framework.response import Response
 
-from ..errors import InvalidInput
+from ..errors import CoreErrorCode, InvalidInput
 from ..limits import PAGING_MAX_NUMBER
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -17,12 +17,12 @@ def paging_number(request, name: str, *, minimum: int) -> int | None:
         return None
     # ASCII digits only: int() would also take "1_000", " 5" and other scripts' digits.
     if not WHOLE_NUMBER.fullmatch(raw) or len(raw) > 20:
-        raise InvalidInput(f"{name} must be a whole number.", code="invalid_paging")
+        raise InvalidInput(f"{name} must be a whole number.", code=CoreErrorCode.INVALID_PAGING)
     value = int(raw)
     if value < minimum:
-        raise InvalidInput(f"{name} must be at least {minimum}.", code="invalid_paging")
+        raise InvalidInput(f"{name} must be at least {minimum}.", code=CoreErrorCode.INVALID_PAGING)
     if value > PAGING_MAX_NUMBER:
-        raise InvalidInput(f"{name} must be at most {PAGING_MAX_NUMBER}.", code="invalid_paging")
+        raise InvalidInput(f"{name} must be at most {PAGING_MAX_NUMBER}.", code=CoreErrorCode.INVALID_PAGING)
     return value
 
 

@@ -8,7 +8,7 @@ check for paths, query strings and POSTed forms.
 
 from rest_framework import parsers
 
-from ..errors import InvalidInput
+from ..errors import CoreErrorCode, InvalidInput
 from ..limits import JSON_MAX_DEPTH
 
 NUL = "\x00"
@@ -16,11 +16,11 @@ NUL = "\x00"
 
 def nul_error(field: str | None = None) -> InvalidInput:
     fields = {field: ["Must not contain NUL characters."]} if field else None
-    return InvalidInput("Text must not contain NUL characters.", code="invalid_characters", fields=fields)
+    return InvalidInput("Text must not contain NUL characters.", code=CoreErrorCode.INVALID_CHARACTERS, fields=fields)
 
 
 def too_deep_error() -> InvalidInput:
-    return InvalidInput(f"JSON is nested deeper than {JSON_MAX_DEPTH} levels.", code="too_deep")
+    return InvalidInput(f"JSON is nested deeper than {JSON_MAX_DEPTH} levels.", code=CoreErrorCode.TOO_DEEP)
 
 
 def without_nul(querydict) -> bool:

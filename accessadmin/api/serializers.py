@@ -1,9 +1,16 @@
-"""Input serializers check shape; output is built by plain functions (no N+1: callers prefetch)."""
+"""Input serializers check shape; output is built by plain functions (no N+1: callers prefetch).
+
+A role also carries fields other apps own (accessadmin.registry.RoleField: the criteria app's
+securityCriteria). `RoleInput` is therefore built on first use, once every app's ready() has registered
+its fields (PEP 562 module __getattr__), never while apps are still loading.
+"""
+
+from functools import cache
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import limits, policies
+from .. import limits, policies, registry
 from ..identity import access_right_codes
 from .fields import Input
 
@@ -49,13 +56,27 @@ class UserUpdateInput(Input):
     roles = serializers.ListField(child=RefField(), required=False)
 
 
-class RoleInput(Input):
+class RoleInputBase(Input):
+    """The core's fields of a role's input; RoleInput adds the registered ones."""
+
     id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
     name = serializers.CharField(required=False, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     accessRights = serializers.ListField(child=RefField(), required=False)
-    securityCriteria = serializers.ListField(child=RefField(), required=False)
+
+
+@cache
+def role_input() -> type[serializers.Serializer]:
+    """Returns RoleInput: RoleInputBase plus the input field of every registered role field."""
+    fields = {field.name: field.input_field() for field in registry.role_fields()}
+    return type(RoleInputBase)("RoleInput", (RoleInputBase,), fields)
+
+
+def __getattr__(name: str):
+    if name == "RoleInput":
+        return role_input()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AccessRightInput(Input):
@@ -87,16 +108,17 @@ def access_right_payload(ar) -> dict:
 
 
 def role_payload(role) -> dict:
-    from criteria.api.serializers import criterion_ref  # the criteria app owns the criterion shape
-
-    return {
+    """The role with its access rights and every registered role field (rows prefetched by the selectors)."""
+    body = {
         "id": role.code,
         "repositoryId": role.code,
         "name": role.name,
         "description": role.description,
         "accessRights": [access_right_payload(ar) for ar in role.access_rights.all()],
-        "securityCriteria": [criterion_ref(c) for c in role.security_criteria.all()],
     }
+    for field in registry.role_fields():
+        body[field.name] = field.payload(role)
+    return body
 
 
 def me_payload(user, org) -> dict:

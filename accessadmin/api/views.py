@@ -7,12 +7,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from criteria import services as criteria_services
-
-from .. import selectors, services
+from .. import registry, selectors, services
 from ..auth import authenticate_password
 from ..caching import no_store
-from ..errors import AppError, InvalidInput
+from ..errors import AppError, CoreErrorCode, InvalidInput
 from ..tenancy import current_org
 from . import openapi as doc
 from .base import OrgScopedMixin, parse_bool, validated
@@ -44,9 +42,9 @@ class LoginView(APIView):
     def post(self, request):
         data = validated(LoginInput, request.data)
         if data["grant_type"] != "password":
-            raise InvalidInput("Only grant_type=password is supported.", code="unsupported_grant_type")
+            raise InvalidInput("Only grant_type=password is supported.", code=CoreErrorCode.UNSUPPORTED_GRANT_TYPE)
         if not data["username"] or not data["password"]:
-            raise InvalidInput("username and password are required.", code="invalid_request")
+            raise InvalidInput("username and password are required.", code=CoreErrorCode.INVALID_REQUEST)
         user = authenticate_password(request, username=data["username"], password=data["password"])
         key, ttl = services.token_issue(user=user)
         return no_store(Response({"access_token": key, "token_type": "bearer", "expires_in": ttl}))
@@ -110,6 +108,13 @@ class UserDetailView(OrgScopedMixin, APIView):
         return Response(user_payload(user))
 
 
+def _apply_role_fields(actor, role, data: dict) -> None:
+    """Writes the registered role fields present in the input (in the caller's transaction)."""
+    for field in registry.role_fields():
+        if field.name in data:
+            field.apply(actor=actor, role=role, value=data[field.name])
+
+
 class RoleListView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanManageIdentity]
 
@@ -125,14 +130,13 @@ class RoleListView(OrgScopedMixin, APIView):
     def post(self, request):
         data = validated(RoleInput, request.data)
         if "name" not in data:
-            raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
-        with transaction.atomic():  # a bad securityCriteria list leaves no role behind
+            raise InvalidInput("name is required.", code=CoreErrorCode.NAME_REQUIRED, fields={"name": ["Required."]})
+        with transaction.atomic():  # a bad value of a registered field (securityCriteria) leaves no role behind
             role = services.role_create(actor=request.user, org=self.org, name=data["name"],
                                         code=data.get("id") or data.get("repositoryId") or None,
                                         description=data.get("description", ""),
                                         access_rights=data.get("accessRights", []))
-            if "securityCriteria" in data:
-                criteria_services.role_set_criteria(actor=request.user, role=role, criteria=data["securityCriteria"])
+            _apply_role_fields(request.user, role, data)
         role = selectors.role_get(org=self.org, code=role.code)
         return Response(role_payload(role), status=status.HTTP_201_CREATED)
 
@@ -151,8 +155,7 @@ class RoleDetailView(OrgScopedMixin, APIView):
         with transaction.atomic():
             services.role_update(actor=request.user, role=role, name=data.get("name"),
                                  description=data.get("description"), access_rights=data.get("accessRights"))
-            if "securityCriteria" in data:
-                criteria_services.role_set_criteria(actor=request.user, role=role, criteria=data["securityCriteria"])
+            _apply_role_fields(request.user, role, data)
         return Response(role_payload(selectors.role_get(org=self.org, code=code)))
 
 
@@ -173,10 +176,11 @@ class AccessRightListView(OrgScopedMixin, APIView):
     def post(self, request):
         data = validated(AccessRightInput, request.data)
         if data.get("type") == "privilege":
-            raise AppError("Privileges are built in; create a generic access right.", code="privilege_readonly",
+            raise AppError("Privileges are built in; create a generic access right.",
+                           code=CoreErrorCode.PRIVILEGE_READONLY,
                            status=403)
         if not data.get("id") or not data.get("name"):
-            raise InvalidInput("id and name are required.", code="invalid_request")
+            raise InvalidInput("id and name are required.", code=CoreErrorCode.INVALID_REQUEST)
         ar = services.access_right_create(actor=request.user, org=self.org, code=data["id"], name=data["name"],
                                           description=data.get("description", ""))
         return Response(access_right_payload(ar), status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 """The client address of a request: X-Forwarded-For / X-Real-IP count only when the connection comes
 from one of TRUSTED_PROXIES; otherwise anybody could pick an address per request and escape every
-per-address throttle (login and the till gateway check alike)."""
+per-address throttle (login here; the till gateway check in enforcement/tests/test_client_address.py)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -9,8 +9,6 @@ from rest_framework.test import APIClient
 
 from accessadmin.testing import make_user
 from accessadmin.throttling import client_address
-from stores.enforcement import auth as till_auth
-from stores.tests.tillkit import SECRET, basic, make_store, make_till, reset_enforcement_caches
 
 
 def address(remote: str, **headers) -> str:
@@ -63,37 +61,3 @@ def test_login_lockout_counts_the_client_behind_a_trusted_proxy(acme, settings):
     # Not through the proxy: the header is the client's own word and is ignored.
     assert [login("wrong-guess-1", f"198.51.100.{n}", peer="203.0.113.20") for n in range(5)] == [401] * 5
     assert login("right-password-1", "198.51.100.77", peer="203.0.113.20") == 429
-
-
-@pytest.fixture
-def gateway_till(acme):
-    reset_enforcement_caches()
-    yield make_till(acme, make_store(acme, "acme-s902"), code="acme-s902-t1")
-    reset_enforcement_caches()
-
-
-def check(code, secret, real_ip, peer):
-    return APIClient().get("/authz/check", REMOTE_ADDR=peer, HTTP_X_REAL_IP=real_ip,
-                           HTTP_X_ORIGINAL_METHOD="GET", HTTP_X_ORIGINAL_URI="/v2/customers",
-                           HTTP_AUTHORIZATION=basic(code, secret)).status_code
-
-
-@pytest.mark.django_db
-def test_authz_check_ignores_x_real_ip_from_anybody_but_a_trusted_gateway(acme, gateway_till, settings):
-    settings.TRUSTED_PROXIES = []
-    limit = till_auth.throttle.limits["addr"].failures
-    # A different till code and a different X-Real-IP each time: only the connection's address repeats.
-    statuses = [check(f"acme-guess-{n}", "wrong", f"198.51.100.{n}", "203.0.113.30") for n in range(limit + 1)]
-    assert statuses == [401] * limit + [429]
-    assert check(gateway_till.code, SECRET, "198.51.100.99", "203.0.113.31") == 200
-
-
-@pytest.mark.django_db
-def test_authz_check_throttles_the_client_named_by_a_trusted_gateway(acme, gateway_till, settings):
-    settings.TRUSTED_PROXIES = ["127.0.0.1"]
-    limit = till_auth.throttle.limits["addr"].failures
-    other = make_till(acme, gateway_till.store, code="acme-s902-t2")
-    statuses = [check(gateway_till.code, "wrong", "198.51.100.1", "127.0.0.1") for _ in range(limit + 1)]
-    assert statuses == [401] * limit + [429]
-    assert check(other.code, "s3cret-not-used", "198.51.100.1", "127.0.0.1") == 429
-    assert check(other.code, SECRET, "198.51.100.2", "127.0.0.1") == 200

@@ -31,3 +31,22 @@ def test_platform_staff_act_as_admin(platform_staff):
 def test_identity_management_is_for_admins_only(acme):
     assert policies.can_manage_identity(make_user(acme, privileges=[Privilege.ADMIN]))
     assert not policies.can_manage_identity(make_user(acme, privileges=[Privilege.ACCESS_CONTROL]))
+
+
+def test_platform_staff_is_one_definition_for_policies_tenancy_and_org_creation(acme, globex, platform_staff, api):
+    """A superuser of no org, and nobody else: a staff flag alone, or a superuser of an org, is not."""
+    from accessadmin import services
+    from accessadmin.errors import Forbidden
+
+    staff_only = make_user(None, username="staff-only", is_staff=True)
+    org_superuser = make_user(acme, username="acme-super", is_staff=True, is_superuser=True)
+    assert [policies.is_platform_staff(u) for u in (platform_staff, staff_only, org_superuser)] == [True, False, False]
+    # Only platform staff pick the org they act in (X-Org); the others act in their own org or in none.
+    assert api(platform_staff).get("/api/v1/me", HTTP_X_ORG="globex").json()["org"]["code"] == "globex"
+    assert api(staff_only).get("/api/v1/me", HTTP_X_ORG="globex").json()["org"] is None
+    assert api(org_superuser).get("/api/v1/me", HTTP_X_ORG="globex").json()["org"]["code"] == "acme"
+    # Only platform staff create orgs.
+    assert services.org_create(actor=platform_staff, code="initech", name="Initech").code == "initech"
+    for actor in (staff_only, org_superuser):
+        with pytest.raises(Forbidden):
+            services.org_create(actor=actor, code="hooli", name="Hooli")

@@ -8,7 +8,7 @@ Secrets (password, private_key, passphrase) appear in inputs only: no payload fu
 from rest_framework import serializers
 
 from accessadmin.api.fields import Input
-from accessadmin.errors import InvalidInput
+from accessadmin.errors import CoreErrorCode, InvalidInput
 
 from .. import schedule
 from ..models import AfterSuccess, FileStatus, OnConflict, RunStatus, RunTrigger
@@ -26,12 +26,12 @@ def validated_input(serializer_class, data, *, partial: bool = False) -> dict:
     know is 400 `unknown_field`). A body that is not an object is 400 `invalid_body`; other faults are 400
     `invalid` with the fields at fault named with dots (`destination.on_conflict`)."""
     if not isinstance(data, dict):
-        raise InvalidInput("The body must be a JSON object.", code="invalid_body")
+        raise InvalidInput("The body must be a JSON object.", code=CoreErrorCode.INVALID_BODY)
     serializer = serializer_class(data=data, partial=partial)
     if not serializer.is_valid():
         fields = _flat_errors(serializer.errors)
         name, messages = next(iter(fields.items()))
-        raise InvalidInput(f"{name}: {messages[0]}", code="invalid", fields=fields)
+        raise InvalidInput(f"{name}: {messages[0]}", code=CoreErrorCode.INVALID, fields=fields)
     return serializer.validated_data
 
 

@@ -13,7 +13,6 @@ from accessadmin.models import AuditEvent, User
 from connect import demo, sftp_server
 from connect.management.commands.sftp_demo_server import DEMO_USERS
 from connect.models import Dataflow, DataflowRun, PgpKey, SftpConnection
-from groups.builtins import ensure_builtins
 
 from .transfer_fixtures import decrypt
 
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_server(tmp_path, monkeypatch):
-    ensure_builtins()  # the API catalogue the other apps' demos need (a transactional test may have flushed it)
     root = tmp_path / "var" / "sftp-demo"
     key = sftp_server.host_key(tmp_path / "var" / "sftp-demo-host-key")
     server = sftp_server.ServerThread(root=str(root), host="127.0.0.1", port=0, users=DEMO_USERS, key=key).start()

@@ -123,3 +123,18 @@ class SecurityCriteriaResource(serializers.Serializer):
 
 
 SecurityCriteriaResourceList = offset_page_of(SecurityCriteriaResource, "SecurityCriteriaResourceList")
+
+
+class NamedRef(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CriterionOnRole(serializers.Serializer):
+    """A security criterion as a role shows it (its `securityCriteria` in /ccadmin/v1/adminRoles)."""
+
+    id = serializers.CharField()
+    repositoryId = serializers.CharField()
+    name = serializers.CharField()
+    constraintType = serializers.ChoiceField(choices=["grant", "deny", "grantNone"])
+    securityCriteriaResource = NamedRef()

@@ -10,13 +10,13 @@ from rest_framework.views import APIView
 
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.exceptions import render_error
-from accessadmin.api.fields import UNKNOWN_FIELD
 from accessadmin.api.pagination import OffsetLimit
 from accessadmin.api.permissions import allow
 from accessadmin.api.schema import OFFSET_LIMIT, body_rules
-from accessadmin.errors import Forbidden, InvalidInput
+from accessadmin.errors import CoreErrorCode, Forbidden, InvalidInput
 
 from .. import policies, selectors, services
+from ..errors import CriteriaErrorCode
 from ..resources import ACTIONS, Action, Resource
 from . import openapi as doc
 from .serializers import (
@@ -39,7 +39,7 @@ class CommerceErrorsMixin:
     """Input the serializers reject (or unparsable JSON) answers the platform's 22064."""
 
     def render_app_error(self, request, err):
-        if err.code in ("invalid", "parse_error", UNKNOWN_FIELD):
+        if err.code in (CoreErrorCode.INVALID, CoreErrorCode.PARSE_ERROR, CoreErrorCode.UNKNOWN_FIELD):
             err.code = services.INVALID
         return render_error(request, err, style="ccadmin")
 
@@ -106,7 +106,7 @@ class AssetExplainView(OrgScopedMixin, APIView):
     def get(self, request, code):
         action = request.query_params.get("action") or Action.UPDATE.value
         if action not in {a.value for a in ACTIONS}:
-            raise InvalidInput("action must be create, update or delete.", code="invalid_action")
+            raise InvalidInput("action must be create, update or delete.", code=CriteriaErrorCode.INVALID_ACTION)
         exists = True
         try:
             selectors.asset_get(org=self.org, resource=self.resource, code=code)

@@ -53,16 +53,6 @@ class GroupDiff(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-class Allocated(serializers.Serializer):
-    allocated = serializers.IntegerField(help_text="Stores moved to the group.")
-    group = AccessGroup()
-
-
-class Unallocated(serializers.Serializer):
-    unallocated = serializers.IntegerField(help_text="Stores moved back to the org's default group.")
-    group = AccessGroup()
-
-
 class GroupEvent(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()

@@ -10,8 +10,6 @@ urlpatterns = [
     re_path(r"^access-groups/(?P<pk>\d+)/diff/?$", views.GroupDiffView.as_view(), name="api-group-diff"),
     re_path(r"^access-groups/(?P<pk>\d+)/activate/?$", views.GroupActivateView.as_view()),
     re_path(r"^access-groups/(?P<pk>\d+)/deactivate/?$", views.GroupDeactivateView.as_view()),
-    re_path(r"^access-groups/(?P<pk>\d+)/allocate/?$", views.GroupAllocateView.as_view()),
-    re_path(r"^access-groups/(?P<pk>\d+)/unallocate/?$", views.GroupUnallocateView.as_view()),
     re_path(r"^access-groups/(?P<pk>\d+)/history/?$", views.GroupHistoryView.as_view()),
     re_path(r"^default-access-group/?$", views.DefaultGroupView.as_view(), name="api-default-group"),
 ]

@@ -11,17 +11,17 @@ from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
 from accessadmin.api.schema import PAGE_NUMBER, body_rules
-from accessadmin.errors import InvalidInput
+from accessadmin.errors import CoreErrorCode, InvalidInput
 
 from .. import cells as cellsmod
 from .. import selectors, services
+from ..errors import GroupsErrorCode
 from ..filters import AccessGroupFilter
 from ..policies import can_manage_groups
 from . import openapi as doc
 from .serializers import (
     DefaultGroupInput,
     GroupInput,
-    StoresInput,
     event_payload,
     group_payload,
     resource_payload,
@@ -63,7 +63,7 @@ class GroupListView(GroupAPIView, GenericAPIView):
     def get(self, request):
         filterset = AccessGroupFilter(request.query_params, queryset=selectors.group_list(org=self.org))
         if not filterset.is_valid():
-            raise InvalidInput("Invalid filter.", code="invalid_filter",
+            raise InvalidInput("Invalid filter.", code=GroupsErrorCode.INVALID_FILTER,
                                fields={k: [str(m) for m in v] for k, v in filterset.errors.items()})
         page = self.paginate_queryset(filterset.qs)
         resources = selectors.resource_list()
@@ -74,7 +74,7 @@ class GroupListView(GroupAPIView, GenericAPIView):
     def post(self, request):
         data = validated(GroupInput, request.data)
         if "name" not in data:
-            raise InvalidInput("name is required.", code="name_required", fields={"name": ["Required."]})
+            raise InvalidInput("name is required.", code=CoreErrorCode.NAME_REQUIRED, fields={"name": ["Required."]})
         group, warnings = services.group_create(actor=request.user, org=self.org, name=data["name"],
                                                 description=data.get("description", ""),
                                                 permissions=data.get("permissions", []))
@@ -91,7 +91,7 @@ class GroupDetailView(GroupAPIView):
         data = validated(GroupInput, request.data)
         if not partial and ("name" not in data or "permissions" not in data):
             raise InvalidInput("PUT needs name and permissions; use PATCH to change some fields.",
-                               code="invalid_request")
+                               code=CoreErrorCode.INVALID_REQUEST)
         group, warnings = services.group_update(actor=request.user, org=self.org, group=group,
                                                 name=data.get("name"), description=data.get("description"),
                                                 permissions=data.get("permissions"))
@@ -132,23 +132,6 @@ class GroupDeactivateView(GroupAPIView):
     def post(self, request, pk):
         services.group_deactivate(actor=request.user, org=self.org, group=self.group(pk))
         return self.respond(pk)
-
-
-class GroupAllocateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_allocate", request=StoresInput, responses=doc.Allocated)
-    def post(self, request, pk):
-        codes = validated(StoresInput, request.data)["stores"]
-        moved = services.stores_allocate(actor=request.user, org=self.org, group=self.group(pk), store_codes=codes)
-        return Response({"allocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
-
-
-class GroupUnallocateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_unallocate", request=StoresInput, responses=doc.Unallocated)
-    def post(self, request, pk):
-        codes = validated(StoresInput, request.data)["stores"]
-        moved = services.stores_unallocate(actor=request.user, org=self.org, group=self.group(pk),
-                                           store_codes=codes)
-        return Response({"unallocated": moved, "group": group_payload(self.group(pk), selectors.resource_list())})
 
 
 class GroupHistoryView(GroupAPIView, GenericAPIView):

@@ -4,7 +4,6 @@ from accessadmin.models import AuditEvent
 from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
 from groups.models import AccessGroup, PermissionCell
-from stores.models import Store
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +163,7 @@ def test_deactivate_refused_while_stores_allocated_then_allowed(acme, acme_admin
     assert r.status_code == 200 and r.json()["status"] == "inactive"
     r = client.post(f"/api/v1/access-groups/{group.pk}/allocate/", {"stores": ["acme-s003"]}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "group_inactive"
-    assert not Store.objects.filter(access_group=group).exists()
+    assert not group.stores.exists()
     r = client.post(f"/api/v1/access-groups/{group.pk}/activate/")
     assert r.status_code == 200 and r.json()["status"] == "active"
     actions = [e["action"] for e in client.get(f"/api/v1/access-groups/{group.pk}/history/").json()["results"]]
@@ -179,7 +178,7 @@ def test_allocation_is_all_or_nothing(acme, globex, acme_admin, api, make_group,
                              {"stores": ["acme-s001", "globex-s001"]}, format="json")
     assert r.status_code == 404 and r.json()["code"] == "store_not_found"
     assert r.json()["missing"] == ["globex-s001"]
-    assert not Store.objects.filter(access_group=group).exists()
+    assert not group.stores.exists()
     r = api(acme_admin).post(f"/api/v1/access-groups/{group.pk}/allocate/", {"stores": []}, format="json")
     assert r.status_code == 400
     r = api(acme_admin).post(f"/api/v1/access-groups/{group.pk}/unallocate/", {"stores": ["acme-s001"]},
@@ -193,7 +192,7 @@ def test_moving_a_store_between_groups_is_recorded(acme, acme_admin, api, make_g
     client = api(acme_admin)
     client.post(f"/api/v1/access-groups/{a.pk}/allocate/", {"stores": ["acme-s001"]}, format="json")
     client.post(f"/api/v1/access-groups/{b.pk}/allocate/", {"stores": ["acme-s001"]}, format="json")
-    assert Store.objects.get(code="acme-s001").access_group == b
+    assert b.stores.get().code == "acme-s001"
     event = AuditEvent.objects.filter(action="group.allocate", target_id=str(b.pk)).get()
     assert event.before == {"store": "acme-s001", "group": "A"} and event.after == {"store": "acme-s001", "group": "B"}
 
@@ -233,13 +232,12 @@ def test_list_sorts_and_paginates(acme, acme_admin, api, make_group, make_stores
     assert r.status_code == 400 and r.json()["code"] == "invalid_filter"
 
 
-def test_store_count_is_per_org_for_builtin_groups(acme, globex, acme_admin, api, make_stores, builtin):
+def test_store_count_is_per_org_for_builtin_groups(allocate, acme, globex, acme_admin, api, make_stores, builtin):
     make_stores(acme, 2)
     make_stores(globex, 3)
     pos = builtin("POS")
-    from groups import services
 
-    services.stores_allocate(actor=None, org=globex, group=pos, store_codes=["globex-s001", "globex-s002"])
+    allocate(globex, pos, ["globex-s001", "globex-s002"])
     r = api(acme_admin).get(f"/api/v1/access-groups/{pos.pk}/")
     assert r.json()["store_count"] == 0
     assert api(acme_admin).get(f"/api/v1/access-groups/{pos.pk}/history/").json()["results"] == []
@@ -271,7 +269,7 @@ def test_other_org_groups_are_404_everywhere(acme, globex, globex_admin, api, pa
     for url in (f"/groups/{group.pk}/deactivate/", f"/groups/{group.pk}/allocate/"):
         assert_other_org_404(page, url, "post", {"stores": ["globex-s001"]})
     group.refresh_from_db()
-    assert group.is_active and not Store.objects.filter(access_group=group).exists()
+    assert group.is_active and not group.stores.exists()
 
 
 def _pin(client, url, django_assert_max_num_queries, add):
@@ -296,29 +294,25 @@ def test_query_count_of_group_list_api_for_1_and_100_rows(acme, acme_admin, api,
     assert r.json()["count"] == 100
 
 
-def test_query_count_of_group_detail_api_for_1_and_100_stores(acme, acme_admin, api, make_group, make_stores,
+def test_query_count_of_group_detail_api_for_1_and_100_stores(allocate, acme, acme_admin, api, make_group, make_stores,
                                                              django_assert_max_num_queries):
-    from groups import services
 
     client = api(acme_admin)
     group = make_group(acme, "G0")
     make_stores(acme, 100)
-    services.stores_allocate(actor=None, org=acme, group=group, store_codes=["acme-s001"])
+    allocate(acme, group, ["acme-s001"])
 
     def add():
-        services.stores_allocate(actor=None, org=acme, group=group,
-                                 store_codes=[f"acme-s{i:03d}" for i in range(2, 101)])
+        allocate(acme, group, [f"acme-s{i:03d}" for i in range(2, 101)])
     r = _pin(client, f"/api/v1/access-groups/{group.pk}/", django_assert_max_num_queries, add)
     assert r.json()["store_count"] == 100
 
 
-def test_deactivate_refused_while_active_api_clients_use_the_group(acme, acme_admin, api, make_group):
-    from stores.tills import services as till_services
-
+def test_deactivate_refused_while_active_api_clients_use_the_group(acme, acme_admin, api, make_group,
+                                                                    make_api_client):
     group = make_group(acme, "Partner feed")
-    first, _ = till_services.api_client_create(actor=acme_admin, org=acme, name="Loyalty sync", access_group=group)
-    second, _ = till_services.api_client_create(actor=acme_admin, org=acme, name="Kiosk bridge",
-                                                access_group=group)
+    first, _ = make_api_client(acme, group, name="Loyalty sync")
+    second, _ = make_api_client(acme, group, name="Kiosk bridge")
     client = api(acme_admin)
     events = AuditEvent.objects.count()
     r = client.post(f"/api/v1/access-groups/{group.pk}/deactivate/")
@@ -330,9 +324,9 @@ def test_deactivate_refused_while_active_api_clients_use_the_group(acme, acme_ad
                                {"id": first.pk, "name": "Loyalty sync", "client_id": first.client_id}]
     assert AccessGroup.objects.get(pk=group.pk).is_active and AuditEvent.objects.count() == events
     # A revoked client holds nothing: once both are revoked, the group may go.
-    till_services.api_client_revoke(actor=acme_admin, org=acme, client=first)
+    assert client.post(f"/api/v1/api-clients/{first.pk}/revoke/").status_code == 200
     r = client.post(f"/api/v1/access-groups/{group.pk}/deactivate/")
     assert r.status_code == 409 and [c["name"] for c in r.json()["clients"]] == ["Kiosk bridge"]
-    till_services.api_client_revoke(actor=acme_admin, org=acme, client=second)
+    assert client.post(f"/api/v1/api-clients/{second.pk}/revoke/").status_code == 200
     r = client.post(f"/api/v1/access-groups/{group.pk}/deactivate/")
     assert r.status_code == 200 and r.json()["status"] == "inactive"

@@ -3,16 +3,14 @@ import pytest
 from accessadmin.privileges import Privilege
 from accessadmin.testing import make_org, make_user
 from groups.models import AccessGroup
-from stores import services as store_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_admin_creates_allocates_and_deactivates_a_group(browser_page, login_in_browser):
+def test_admin_creates_allocates_and_deactivates_a_group(browser_page, login_in_browser, make_stores):
     org = make_org("acme", "Acme Retail")
     make_user(org, username="acme-admin", password="demo-pass-2026", privileges=[Privilege.ADMIN])
-    for i in range(1, 4):
-        store_services.store_create(actor=None, org=org, code=f"acme-s00{i}", name=f"Store {i}", city="Oslo")
+    make_stores(org, 3)
     page = browser_page
     login_in_browser(page, "acme-admin", "demo-pass-2026")
 

@@ -9,8 +9,6 @@ from accessadmin.errors import AppError
 from accessadmin.testing import make_org
 from groups import selectors, services
 from groups.models import AccessGroup
-from stores import services as store_services
-from stores.models import Store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,19 +35,18 @@ def _race(*calls):
     return outcomes
 
 
-def test_no_interleaving_leaves_an_inactive_group_with_stores():
+def test_no_interleaving_leaves_an_inactive_group_with_stores(allocate, make_stores):
     org = make_org("acme")
-    for i in range(20):
-        store_services.store_create(actor=None, org=org, code=f"s{i:02d}", name=f"S{i}")
+    make_stores(org, 20, prefix="s")
     for round_ in range(20):
         group, _ = services.group_create(actor=None, org=org, name=f"Race {round_}")
-        code = f"s{round_:02d}"
+        code = f"s-s{round_ + 1:03d}"
         outcomes = _race(
-            lambda g=group, c=code: services.stores_allocate(actor=None, org=org, group=g, store_codes=[c]),
+            lambda g=group, c=code: allocate(org, g, [c]),
             lambda g=group: services.group_deactivate(actor=None, org=org, group=g),
         )
         group.refresh_from_db()
-        stores = Store.objects.filter(access_group=group).count()
+        stores = group.stores.count()
         assert not (not group.is_active and stores), f"round {round_}: inactive group kept {stores} store(s)"
         # Exactly one of the two orders happened, and the loser got a clear refusal.
         assert outcomes in ([None, "group_has_stores"], ["group_inactive", None]), outcomes

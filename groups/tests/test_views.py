@@ -5,17 +5,15 @@ from accessadmin.privileges import Privilege
 from accessadmin.testing import make_user
 from groups import selectors
 from groups.models import AccessGroup, DefaultAccessGroup
-from stores.models import Store
 
 pytestmark = pytest.mark.django_db
 
 
-def test_list_page_shows_every_column_and_filters(acme, acme_admin, pages, make_group, make_stores):
+def test_list_page_shows_every_column_and_filters(allocate, acme, acme_admin, pages, make_group, make_stores):
     group = make_group(acme, "WeChat", description="Mini program")
     make_stores(acme, 2)
-    from groups import services
 
-    services.stores_allocate(actor=acme_admin, org=acme, group=group, store_codes=["acme-s001", "acme-s002"])
+    allocate(acme, group, ["acme-s001", "acme-s002"], actor=acme_admin)
     client = pages(acme_admin)
     r = client.get("/groups/")
     html = r.content.decode()
@@ -91,7 +89,7 @@ def test_allocate_deactivate_unallocate_through_the_page(acme, acme_admin, pages
     assert "inactive; activate it first" in r.content.decode()
     r = client.post(f"/groups/{group.pk}/allocate/", {}, follow=True)
     assert "Select at least one store." in r.content.decode()
-    assert not Store.objects.filter(access_group=group).exists()
+    assert not group.stores.exists()
 
 
 def test_default_group_page_previews_inheriting_count_then_switches(acme, acme_admin, pages, make_group,
@@ -133,26 +131,23 @@ def _pin(client, url, django_assert_max_num_queries, add, text):
     assert text in r.content.decode()
 
 
-def test_query_counts_of_group_pages(acme, acme_admin, pages, make_group, make_stores,
+def test_query_counts_of_group_pages(allocate, acme, acme_admin, pages, make_group, make_stores,
                                      django_assert_max_num_queries):
-    from groups import services
 
     client = pages(acme_admin)
     group = make_group(acme, "G000")
     make_stores(acme, 101)
-    services.stores_allocate(actor=None, org=acme, group=group, store_codes=["acme-s001"])
+    allocate(acme, group, ["acme-s001"])
     _pin(client, "/groups/?kind=custom", django_assert_max_num_queries,
          lambda: [make_group(acme, f"G{i:03d}") for i in range(1, 100)], "Page 1 of 4")
     _pin(client, f"/groups/{group.pk}/", django_assert_max_num_queries,
-         lambda: services.stores_allocate(actor=None, org=acme, group=group,
-                                          store_codes=[f"acme-s{i:03d}" for i in range(2, 101)]), "acme-s100")
+         lambda: allocate(acme, group, [f"acme-s{i:03d}" for i in range(2, 101)]), "acme-s100")
 
 
-def test_group_page_shows_why_a_group_used_by_api_clients_stays_active(acme, acme_admin, pages, make_group):
-    from stores.tills import services as till_services
-
+def test_group_page_shows_why_a_group_used_by_api_clients_stays_active(acme, acme_admin, pages, make_group,
+                                                                        make_api_client):
     group = make_group(acme, "Partner feed")
-    till_services.api_client_create(actor=acme_admin, org=acme, name="Loyalty sync", access_group=group)
+    make_api_client(acme, group, name="Loyalty sync")
     r = pages(acme_admin).post(f"/groups/{group.pk}/deactivate/", follow=True)
     assert ("Partner feed is used by the API client Loyalty sync; give it another group or revoke it first."
             in r.content.decode())

@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
-from accessadmin.errors import InvalidInput
+from accessadmin.errors import CoreErrorCode, InvalidInput
 
 from .. import bulk, filters, policies, selectors, services
+from ..errors import Code
 from ..models import Source
 from .serializers import (
     BulkOutput,
@@ -38,7 +39,7 @@ CanViewRequests = allow(policies.can_view_requests, "You may not see deletion re
 
 def _body(serializer_class, data, *, partial=False) -> dict:
     if not isinstance(data, dict):
-        raise InvalidInput("The body must be a JSON object.", code="invalid_body")
+        raise InvalidInput("The body must be a JSON object.", code=CoreErrorCode.INVALID_BODY)
     return validated(serializer_class, data, partial=partial)
 
 
@@ -79,7 +80,7 @@ class RequestListView(OrgScopedMixin, GenericAPIView):
         data = _body(RequestCreateInput, request.data)
         if data.get("customer_id") is None and not data.get("identifierType"):
             raise InvalidInput("Give customer_id, or identifierType and identifierValue.",
-                               code="identifier_required", fields={"customer_id": ["This field is required."]})
+                               code=Code.IDENTIFIER_REQUIRED, fields={"customer_id": ["This field is required."]})
         raised = services.request_raise(actor=request.user, org=self.org, source=Source.ADMIN_API,
                                         customer_id=data.get("customer_id"),
                                         identifier_type=data.get("identifierType"),
@@ -143,7 +144,7 @@ class BulkView(OrgScopedMixin, APIView):
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            raise InvalidInput("Upload a CSV file as `file`.", code="file_required",
+            raise InvalidInput("Upload a CSV file as `file`.", code=Code.FILE_REQUIRED,
                                fields={"file": ["This field is required."]})
         result = bulk.file_requests(actor=request.user, org=self.org, lines=bulk.text_lines(upload),
                                     source=Source.BULK)

@@ -5,7 +5,7 @@ import pytest
 from accessadmin.errors import Forbidden, InvalidInput
 from accessadmin.privileges import Privilege
 from accessadmin.testing import make_user
-from shopperdata import selectors, services
+from shopperdata import builtins, selectors, services
 from shopperdata.builtins import BUILTIN_IDS
 from shopperdata.models import PropertyDefinition
 from shopperdata.values import BadValue, coerce
@@ -48,8 +48,8 @@ def test_bad_values_are_refused(attrs, value, lenient):
 
 @pytest.mark.django_db
 def test_builtin_properties_are_created_once_per_org(acme, globex):
-    assert services.ensure_builtin_properties(org=acme) is True
-    assert services.ensure_builtin_properties(org=acme) is False
+    assert builtins.ensure_builtin_properties(org=acme) is True
+    assert builtins.ensure_builtin_properties(org=acme) is False
     assert {p.code for p in selectors.property_list(org=acme)} == set(BUILTIN_IDS)
     assert {p.code for p in selectors.property_list(org=globex)} == set(BUILTIN_IDS)  # created on first use
     PropertyDefinition.objects.filter(org=acme, code="gender").delete()

@@ -1,13 +1,10 @@
-"""Response bodies of the store, till, API client, enforcement-settings and usage API (/api/v1/) for the
-OpenAPI schema; they describe what the payload functions of stores.api and stores.tills.api return."""
+"""Response bodies of the store, allocation, till and API client API (/api/v1/) for the OpenAPI schema;
+they describe what the payload functions of stores.api.serializers return."""
 
 from rest_framework import serializers
 
 from accessadmin.api.schema import page_of
-from accessadmin.models import Org
-from groups.api.openapi import Cell
-
-from ..models import UsageRecord
+from groups.api.openapi import AccessGroup, Cell
 
 
 class GroupRef(serializers.Serializer):
@@ -90,37 +87,11 @@ class ApiClientWithSecret(ApiClient):
 ApiClientPage = page_of(ApiClient, "ApiClientPage")
 
 
-class OrgSettings(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    basic_auth_enabled = serializers.BooleanField()
-    enforcement_mode = serializers.ChoiceField(choices=Org.EnforcementMode.values)
+class Allocated(serializers.Serializer):
+    allocated = serializers.IntegerField(help_text="Stores moved to the group.")
+    group = AccessGroup()
 
 
-class UsageRow(serializers.Serializer):
-    caller_kind = serializers.ChoiceField(choices=UsageRecord.CallerKind.values)
-    caller = serializers.CharField()
-    store_code = serializers.CharField(allow_blank=True)
-    resource = serializers.CharField(allow_blank=True)
-    api = serializers.CharField(allow_blank=True)
-    method = serializers.CharField()
-    outcome = serializers.ChoiceField(choices=UsageRecord.Outcome.values)
-    access_group = serializers.CharField(allow_blank=True)
-    last_seen = serializers.DateTimeField()
-    count = serializers.IntegerField()
-
-
-class UsageList(serializers.Serializer):
-    results = UsageRow(many=True)
-
-
-class SuggestedGroup(serializers.Serializer):
-    store = serializers.CharField()
-    days = serializers.IntegerField()
-    permissions = Cell(many=True)
-
-
-class SuggestedGroupCreated(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    allocated = serializers.BooleanField()
+class Unallocated(serializers.Serializer):
+    unallocated = serializers.IntegerField(help_text="Stores moved back to the org's default group.")
+    group = AccessGroup()

@@ -7,17 +7,8 @@ from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
 from groups.builtins import ADMIN, POS
 
-from .tillkit import bearer_client, builtin, custom_group, make_api_client, oauth_token, reset_enforcement_caches
 
-
-@pytest.fixture(autouse=True)
-def _fresh_enforcement():
-    reset_enforcement_caches()
-    yield
-    reset_enforcement_caches()
-
-
-def test_create_returns_client_secret_once_and_token_works(api, acme, acme_admin):
+def test_create_returns_client_secret_once_and_token_works(bearer_client, builtin, api, acme, acme_admin):
     client = api(acme_admin)
     response = client.post("/api/v1/api-clients/", {"name": "ERP", "access_group": builtin(POS).pk}, format="json")
     assert response.status_code == 201
@@ -34,7 +25,7 @@ def test_create_returns_client_secret_once_and_token_works(api, acme, acme_admin
     assert bearer.get("/v2/stores").status_code == 403
 
 
-def test_wrong_client_secret_gets_no_token(acme):
+def test_wrong_client_secret_gets_no_token(bearer_client, builtin, make_api_client, acme):
     api_client, _secret = make_api_client(acme, builtin(POS))
     response = APIClient().post("/oauth/token", {"grant_type": "client_credentials",
                                                  "client_id": api_client.client_id, "client_secret": "nope"})
@@ -42,15 +33,16 @@ def test_wrong_client_secret_gets_no_token(acme):
     assert bearer_client("not-a-token").get("/v2/customers").status_code == 401
 
 
-def test_custom_group_decides_for_the_client(acme):
-    group = custom_group(acme, "Config only", {("organization", "config", "read")})
+def test_custom_group_decides_for_the_client(bearer_client, make_group, make_api_client, oauth_token, acme):
+    group = make_group(acme, "Config only", grants={("organization", "config", "read")})
     api_client, secret = make_api_client(acme, group)
     bearer = bearer_client(oauth_token(api_client.client_id, secret))
     assert bearer.get("/v2/org").status_code == 200
     assert bearer.get("/v2/customers").status_code == 403
 
 
-def test_revoke_stops_tokens_on_the_next_request(api, acme, acme_admin):
+def test_revoke_stops_tokens_on_the_next_request(bearer_client, builtin, make_api_client, oauth_token, api, acme,
+                                                 acme_admin):
     api_client, secret = make_api_client(acme, builtin(ADMIN))
     bearer = bearer_client(oauth_token(api_client.client_id, secret))
     assert bearer.get("/v2/org").status_code == 200
@@ -62,11 +54,11 @@ def test_revoke_stops_tokens_on_the_next_request(api, acme, acme_admin):
     assert again.status_code == 401
 
 
-def test_refusals(api, acme, acme_admin, globex, globex_admin):
+def test_refusals(builtin, make_group, make_api_client, api, acme, acme_admin, globex, globex_admin):
     client = api(acme_admin)
     assert client.post("/api/v1/api-clients/", {"name": "", "access_group": builtin(POS).pk},
                        format="json").status_code == 400
-    globex_group = custom_group(globex, "Globex only", {("customer", "data", "read")})
+    globex_group = make_group(globex, "Globex only", grants={("customer", "data", "read")})
     assert client.post("/api/v1/api-clients/", {"name": "X", "access_group": globex_group.pk},
                        format="json").status_code == 404
     api_client, _ = make_api_client(acme, builtin(POS), name="Dup")
@@ -79,7 +71,7 @@ def test_refusals(api, acme, acme_admin, globex, globex_admin):
                          format="json").status_code == 403
 
 
-def test_pages_create_list_revoke(pages, acme, acme_admin):
+def test_pages_create_list_revoke(builtin, oauth_token, pages, acme, acme_admin):
     page = pages(acme_admin)
     assert page.get("/stores/-/api-clients/new/").status_code == 200
     response = page.post("/stores/-/api-clients/new/", {"name": "Webshop", "access_group": builtin(POS).pk})
@@ -96,7 +88,8 @@ def test_pages_create_list_revoke(pages, acme, acme_admin):
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_api_client_list_query_counts(api, pages, acme, acme_admin, rows, django_assert_max_num_queries):
+def test_api_client_list_query_counts(builtin, make_api_client, api, pages, acme, acme_admin, rows,
+                                      django_assert_max_num_queries):
     for _ in range(rows):
         make_api_client(acme, builtin(POS))
     client, page = api(acme_admin), pages(acme_admin)

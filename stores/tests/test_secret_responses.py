@@ -8,16 +8,7 @@ from rest_framework.test import APIClient
 from accessadmin.testing import make_user
 from groups.builtins import ADMIN, POS
 
-from .tillkit import builtin, make_api_client, make_store, make_till, reset_enforcement_caches, till_client
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_enforcement():
-    reset_enforcement_caches()
-    yield
-    reset_enforcement_caches()
 
 
 def assert_never_stored(response, status: int) -> None:
@@ -27,11 +18,11 @@ def assert_never_stored(response, status: int) -> None:
 
 
 @pytest.fixture
-def store(acme):
+def store(make_store, acme):
     return make_store(acme, "acme-s001")
 
 
-def test_admin_api_till_and_client_secrets(api, acme_admin, store):
+def test_admin_api_till_and_client_secrets(builtin, api, acme_admin, store):
     client = api(acme_admin)
     created = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-s001-t1"}, format="json")
     assert_never_stored(created, 201)
@@ -43,7 +34,7 @@ def test_admin_api_till_and_client_secrets(api, acme_admin, store):
     assert "Pragma" not in client.get("/api/v1/tills/acme-s001-t1/")
 
 
-def test_pages_till_and_client_secrets(pages, acme_admin, store):
+def test_pages_till_and_client_secrets(builtin, pages, acme_admin, store):
     page = pages(acme_admin)
     assert_never_stored(page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "acme-s001-t1"}), 200)
     assert_never_stored(page.post("/stores/-/tills/acme-s001-t1/rotate/"), 200)
@@ -51,7 +42,7 @@ def test_pages_till_and_client_secrets(pages, acme_admin, store):
     assert_never_stored(made, 200)
 
 
-def test_till_api_till_secret(acme):
+def test_till_api_till_secret(builtin, make_store, make_till, till_client, acme):
     admin_till = make_till(acme, make_store(acme, "acme-s002", group=builtin(ADMIN)))
     created = till_client(admin_till.code).post("/v2/tills", {"store": "acme-s002", "code": "acme-s002-t9"},
                                                 format="json")
@@ -59,7 +50,7 @@ def test_till_api_till_secret(acme):
     assert created.json()["secret"]
 
 
-def test_login_token_and_oauth_token(acme):
+def test_login_token_and_oauth_token(builtin, make_api_client, acme):
     make_user(acme, username="acme-ann", password="right-password-1")
     login = APIClient().post("/ccadmin/v1/login", {"grant_type": "password", "username": "acme-ann",
                                                    "password": "right-password-1"})

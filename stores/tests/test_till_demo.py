@@ -6,18 +6,9 @@ from django.core.management import call_command
 from stores.demo import DEMO_CLIENT_SECRET, DEMO_TILL_SECRET
 from stores.models import ApiClient, Till
 
-from .tillkit import bearer_client, oauth_token, reset_enforcement_caches, till_client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_enforcement():
-    reset_enforcement_caches()
-    yield
-    reset_enforcement_caches()
-
 
 @pytest.mark.django_db
-def test_seed_demo_tills_and_client(acme):
+def test_seed_demo_tills_and_client(bearer_client, oauth_token, till_client, acme):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     codes = list(Till.objects.filter(org__code="acme").values_list("code", flat=True))

@@ -4,25 +4,16 @@ import pytest
 
 from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
-from groups import services as group_services
 from groups.builtins import INSTORE
-
-from .tillkit import builtin, custom_group, make_store, make_till, reset_enforcement_caches, till_client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_enforcement():
-    reset_enforcement_caches()
-    yield
-    reset_enforcement_caches()
+from stores import services as store_services
 
 
 @pytest.fixture
-def store(acme):
+def store(make_store, acme):
     return make_store(acme, "acme-s001")
 
 
-def test_create_till_returns_the_secret_once_and_it_works(api, acme_admin, store):
+def test_create_till_returns_the_secret_once_and_it_works(till_client, api, acme_admin, store):
     client = api(acme_admin)
     response = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-s001-t1"}, format="json")
     assert response.status_code == 201
@@ -46,7 +37,7 @@ def test_create_till_refusals_change_nothing(api, acme_admin, store):
     assert client.get("/api/v1/tills/").json()["count"] == 1
 
 
-def test_rotate_secret_returns_a_new_secret_and_the_old_stops(api, acme_admin, store):
+def test_rotate_secret_returns_a_new_secret_and_the_old_stops(till_client, api, acme_admin, store):
     client = api(acme_admin)
     first = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-r-1"}, format="json").json()["secret"]
     assert till_client("acme-r-1", first).get("/v2/customers").status_code == 200
@@ -58,7 +49,7 @@ def test_rotate_secret_returns_a_new_secret_and_the_old_stops(api, acme_admin, s
     assert till_client("acme-r-1", second).get("/v2/customers").status_code == 200
 
 
-def test_deactivate_and_activate(api, acme_admin, acme, store):
+def test_deactivate_and_activate(make_till, till_client, api, acme_admin, acme, store):
     till = make_till(acme, store, code="acme-d-1")
     client = api(acme_admin)
     assert client.post("/api/v1/tills/acme-d-1/deactivate/").json()["active"] is False
@@ -67,21 +58,21 @@ def test_deactivate_and_activate(api, acme_admin, acme, store):
     assert till_client(till.code).get("/v2/customers").status_code == 200
 
 
-def test_effective_permissions_explain_group_and_why(api, acme_admin, acme, store):
+def test_effective_permissions_explain_group_and_why(make_group, make_till, api, acme_admin, acme, store):
     till = make_till(acme, store, code="acme-e-1")
     client = api(acme_admin)
     body = client.get(f"/api/v1/tills/{till.code}/effective-permissions/").json()
     assert body["access_group"]["name"] == "POS" and body["source"] == "org_default"
     assert {"resource": "customer", "api": "data", "read": True, "write": True} in body["permissions"]
     assert "default" in body["why"]
-    group = custom_group(acme, "Readers", {("customer", "data", "read")})
-    group_services.stores_allocate(actor=None, org=acme, group=group, store_codes=[store.code])
+    group = make_group(acme, "Readers", grants={("customer", "data", "read")})
+    store_services.stores_allocate(actor=None, org=acme, group=group, store_codes=[store.code])
     body = client.get(f"/api/v1/tills/{till.code}/effective-permissions/").json()
     assert body["access_group"]["name"] == "Readers" and body["source"] == "store"
     assert body["permissions"] == [{"resource": "customer", "api": "data", "read": True, "write": False}]
 
 
-def test_other_org_and_unprivileged_users(api, acme, globex_admin, store):
+def test_other_org_and_unprivileged_users(make_till, api, acme, globex_admin, store):
     till = make_till(acme, store, code="acme-iso-1")
     other = api(globex_admin)
     assert_other_org_404(other, f"/api/v1/tills/{till.code}/")
@@ -97,7 +88,7 @@ def test_other_org_and_unprivileged_users(api, acme, globex_admin, store):
 
 
 @pytest.mark.parametrize("rows", [1, 40])
-def test_till_list_query_counts_are_constant(api, pages, acme, acme_admin, store, rows,
+def test_till_list_query_counts_are_constant(builtin, make_store, make_till, api, pages, acme, acme_admin, store, rows,
                                              django_assert_max_num_queries):
     group = builtin(INSTORE)
     other_store = make_store(acme, "acme-s002", group=group)
@@ -129,7 +120,7 @@ def test_till_pages_create_show_secret_once_rotate_deactivate(pages, acme, acme_
     assert dup.status_code == 200 and b"This code is taken." in dup.content
 
 
-def test_till_pages_other_org_404(pages, acme, globex_admin, store):
+def test_till_pages_other_org_404(make_till, pages, acme, globex_admin, store):
     make_till(acme, store, code="acme-pg-iso")
     page = pages(globex_admin)
     assert page.get("/stores/-/tills/acme-pg-iso/").status_code == 404

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class LoyaltyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "loyalty"
+    verbose_name = "loyalty"
+
+    def ready(self):
+        from accessadmin import registry
+
+        from .errors import LoyaltyErrorCode
+
+        registry.register_error_codes(LoyaltyErrorCode)
+        registry.register_audit_type("loyalty.behavioraleventdefinition", "Behavioral event definition")
+        registry.register_demo(self._seed_demo, order=30)
+
+    @staticmethod
+    def _seed_demo(*, orgs):
+        from . import demo
+
+        demo.seed(orgs=orgs)

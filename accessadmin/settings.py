@@ -213,7 +213,8 @@ SPECTACULAR_SETTINGS = {
                             "ConnectRunStatusEnum": ["queued", "running", "succeeded", "partial", "failed"],
                             "ConnectFileStatusEnum": ["running", "committing", "delivered", "skipped", "failed"],
                             "DeletionRequestStatusEnum": ["PENDING_APPROVAL", "APPROVED", "COMPLETED", "REJECTED",
-                                                          "CANCELLED", "FAILED"]},
+                                                          "CANCELLED", "FAILED"],
+                            "TillRequestTypeEnum": ["CUSTOMER"]},
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.

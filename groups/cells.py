@@ -34,7 +34,7 @@ def parse(items, resource_keys: Iterable[str]) -> frozenset[Grant]:
             raise InvalidInput("Each permission cell must be an object.", code=GroupsErrorCode.INVALID_PERMISSIONS,
                                fields={"permissions": ["Expected objects."]})
         resource, api = item.get("resource"), item.get("api")
-        if resource not in known:
+        if not isinstance(resource, str) or resource not in known:
             unknown.append(str(resource))
             continue
         if api not in APIS:

@@ -13,3 +13,9 @@ class PrivacyConfig(AppConfig):
 
         registry.register_error_codes(PrivacyErrorCode)
         registry.register_urls(registry.Mount.API_V1, "privacy.api.urls")
+        registry.register_urls(registry.Mount.PAGES, "privacy.urls", prefix="privacy/", namespace="privacy")
+
+        from .policies import can_view_settings
+
+        registry.register_nav(registry.NavLink("Shopper data", "Privacy settings", "privacy:settings",
+                                               can_view_settings, order=90))

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_users_with_perms
 
+from accessadmin import limits
 from accessadmin.models import AuditEvent, Org
 from accessadmin.tenancy import get_scoped_or_404, scope
 from groups import cells as cellsmod
@@ -57,10 +58,9 @@ def store_list(*, actor, org: Org, search: str = "", group: str = ""):
     if group == "none":
         qs = qs.filter(access_group__isnull=True)
     elif group:
-        try:
-            qs = qs.filter(access_group_id=int(group))
-        except ValueError:
-            qs = qs.none()
+        pk = int(group) if group.isascii() and group.isdigit() else None
+        # An id no column can hold matches nothing (SQLite would raise on it rather than answer).
+        qs = qs.filter(access_group_id=pk) if pk is not None and pk <= limits.BIGINT_MAX else qs.none()
     return qs.order_by("code")
 
 

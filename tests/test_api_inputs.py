@@ -231,3 +231,17 @@ def test_ccadmin_accepts_back_what_it_answered(world, acme_admin, api):
         shown = client.get(path).json()
         r = client.put(path, shown, format="json")
         assert r.status_code == 200, (path, r.content)
+
+
+def test_form_bodies_carry_strings_and_are_read_by_the_same_rules(world, acme_admin, api):
+    """A form body has nothing but strings: "12" may spell a whole number there, "1.5" may not."""
+    client = api(acme_admin)
+    r = client.post("/api/v1/stores/", {"code": "acme-f1", "name": "Form", "access_group": str(world["group"])})
+    assert r.status_code == 201, r.content
+    assert r.json()["access_group"]["id"] == world["group"]
+    before = _state()
+    for body, field in (({"code": "acme-f2", "name": "Form", "access_group": "1.5"}, "access_group"),
+                        ({"code": "acme-f2", "name": "Form", "colour": "red"}, "colour")):
+        r = client.post("/api/v1/stores/", body)
+        assert r.status_code == 400 and field in r.json()["fields"], r.content
+    assert _state() == before

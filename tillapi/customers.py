@@ -21,9 +21,16 @@ MAX_LENGTHS = {field: length for prop, length in profiles.column_max_lengths().i
                if (field := _TILL_FIELD.get(prop))}
 
 
+def status_of(profile) -> str:
+    """Returns ACTIVE, DELETION_PENDING (a PII deletion request is open) or DELETED (personal data erased)."""
+    if profile.deleted_at is not None:
+        return "DELETED"
+    return "DELETION_PENDING" if profile.deletion_pending else "ACTIVE"
+
+
 def payload(profile) -> dict:
     return {"id": profile.pk, "email": profile.email, "mobile": profile.mobile, "first_name": profile.first_name,
-            "last_name": profile.last_name, "created_at": profile.created_at}
+            "last_name": profile.last_name, "status": status_of(profile), "created_at": profile.created_at}
 
 
 def search(*, org: Org, mobile: str = "", email: str = "", limit: int = 50) -> list:

@@ -30,6 +30,9 @@ SUMMARIES = {
     "till_behavioral_events_list": "Behavioral event definitions",
     "till_behavioral_events_create": "Define a behavioral event",
     "till_org_get": "The caller's org and its enforcement settings",
+    "till_requests_create": "Request the deletion of a customer's personal data",
+    "till_requests_update": "Approve, reject or cancel one deletion request",
+    "till_request_get": "A deletion request and its status",
 }
 
 
@@ -48,6 +51,8 @@ MOBILE_OR_EMAIL = {"anyOf": [{"required": ["mobile"]}, {"required": ["email"]}]}
 
 CUSTOMER_ID = OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": limits.BIGINT_MAX},
                                OpenApiParameter.PATH, description="The customer's id.")
+REQUEST_ID = OpenApiParameter("request_id", {"type": "integer", "minimum": 1, "maximum": limits.BIGINT_MAX},
+                              OpenApiParameter.PATH, description="The deletion request's id.")
 SEARCH = [OpenApiParameter("mobile", str, description="Exact mobile number."),
           OpenApiParameter("email", str, description="Exact email address (case-insensitive).")]
 BY_CUSTOMER = [OpenApiParameter("customer_id", {"type": "integer", "minimum": 1, "maximum": limits.BIGINT_MAX},
@@ -63,6 +68,8 @@ class TillCustomer(serializers.Serializer):
     mobile = serializers.CharField(allow_null=True)
     first_name = serializers.CharField(allow_null=True)
     last_name = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["ACTIVE", "DELETION_PENDING", "DELETED"],
+                                     help_text="DELETION_PENDING while a PII deletion request is open.")
     created_at = serializers.DateTimeField()
 
 

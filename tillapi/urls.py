@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from . import views
+from . import requests, views
 
 ID = r"(?P<customer_id>[0-9]+)"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     re_path(r"^tills/?$", views.TillsView.as_view(), name="till-tills"),
     re_path(r"^behavioral-events/?$", views.BehavioralEventsView.as_view(), name="till-behavioral-events"),
     re_path(r"^org/?$", views.OrgView.as_view(), name="till-org"),
+    re_path(r"^requests/?$", requests.RequestsView.as_view(), name="till-requests"),
+    re_path(r"^requests/(?P<request_id>[0-9]+)/?$", requests.RequestView.as_view(), name="till-request"),
 ]

@@ -23,6 +23,7 @@ from .. import limits
 from ..errors import CoreErrorCode, InvalidInput
 
 UNKNOWN_FIELD = CoreErrorCode.UNKNOWN_FIELD
+FORM_CSRF_FIELD = "csrfmiddlewaretoken"  # a form body of a signed-in browser carries Django's CSRF token
 
 
 def _folded(name: str) -> str:
@@ -98,7 +99,8 @@ class Input(serializers.Serializer):
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):
             return super().to_internal_value(data)  # DRF refuses it: "Expected a dictionary"
-        unknown = [k for k in data if k not in self.fields and k not in self.echoed_fields]
+        unknown = [k for k in data if k not in self.fields and k not in self.echoed_fields
+                   and not (k == FORM_CSRF_FIELD and isinstance(data, QueryDict))]
         if unknown:
             self._refuse_unknown(unknown)
         if not isinstance(data, QueryDict):

@@ -115,13 +115,13 @@ RESPONSE_HEADERS = {
 UNSAFE_METHODS = ("post", "put", "patch", "delete")
 
 
-ERRORS_KEY = "x-errors"
+ERRORS_KEY, NO_ERRORS_KEY = "x-errors", "x-no-errors"
 
 
-def errors(*statuses: int) -> dict:
-    """`extend_schema(extensions=errors(401, 429))`: error statuses an operation answers besides those the
-    hook infers from it (e.g. an unauthenticated login that checks credentials)."""
-    return {ERRORS_KEY: list(statuses)}
+def errors(*statuses: int, omit: tuple[int, ...] = ()) -> dict:
+    """`extend_schema(extensions=errors(401, 429, omit=(409,)))`: error statuses an operation answers besides
+    those the hook infers from it (e.g. a login that checks credentials), and inferred ones it cannot answer."""
+    return {ERRORS_KEY: list(statuses), NO_ERRORS_KEY: list(omit)}
 
 
 BODY_KEY = "x-body"
@@ -156,7 +156,7 @@ def _error_statuses(method: str, operation: dict, surface: surfaces.Surface) -> 
         statuses |= {400, 404, 413, 415}  # 404: an object the body names (a customer, a group...) is missing
     if method in UNSAFE_METHODS:
         statuses.add(409)
-    return statuses
+    return statuses - set(operation.pop(NO_ERRORS_KEY, []))
 
 
 def attach_error_responses(result, generator, request, public):

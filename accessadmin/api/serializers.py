@@ -12,7 +12,8 @@ from rest_framework import serializers
 
 from .. import limits, policies, registry
 from ..identity import access_right_codes
-from .fields import Input
+from ..models import AccessRight, Role, User
+from .fields import Input, model_max_length
 
 
 @extend_schema_field({"oneOf": [{"type": "string"},
@@ -39,19 +40,22 @@ class LoginInput(serializers.Serializer):
 
 
 class UserCreateInput(Input):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=model_max_length(User, "username"))
     password = serializers.CharField(trim_whitespace=False, write_only=True)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    first_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+    first_name = serializers.CharField(required=False, allow_blank=True, default="",
+                                       max_length=model_max_length(User, "first_name"))
+    last_name = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=model_max_length(User, "last_name"))
     roles = serializers.ListField(child=RefField(), required=False, default=list)
 
 
 class UserUpdateInput(Input):
     password = serializers.CharField(trim_whitespace=False, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    first_name = serializers.CharField(required=False, allow_blank=True,
+                                       max_length=model_max_length(User, "first_name"))
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=model_max_length(User, "last_name"))
     is_active = serializers.BooleanField(required=False)
     roles = serializers.ListField(child=RefField(), required=False)
 
@@ -59,9 +63,9 @@ class UserUpdateInput(Input):
 class RoleInputBase(Input):
     """The core's fields of a role's input; RoleInput adds the registered ones."""
 
-    id = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    name = serializers.CharField(required=False, max_length=200)
+    id = serializers.CharField(required=False, allow_blank=True, max_length=model_max_length(Role, "code"))
+    repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=model_max_length(Role, "code"))
+    name = serializers.CharField(required=False, max_length=model_max_length(Role, "name"))
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     accessRights = serializers.ListField(child=RefField(), required=False)
 
@@ -82,8 +86,8 @@ def __getattr__(name: str):
 class AccessRightInput(Input):
     echoed_fields = frozenset({"repositoryId", "builtIn"})
 
-    id = serializers.CharField(required=False, max_length=100)
-    name = serializers.CharField(required=False, max_length=200)
+    id = serializers.CharField(required=False, max_length=model_max_length(AccessRight, "code"))
+    name = serializers.CharField(required=False, max_length=model_max_length(AccessRight, "name"))
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     type = serializers.ChoiceField(choices=["generic", "privilege"], required=False, default="generic")
 

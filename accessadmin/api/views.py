@@ -36,7 +36,7 @@ class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="ccadmin_login", auth=[], extensions=errors(401, 429),
+    @extend_schema(operation_id="ccadmin_login", auth=[], extensions=errors(401, 429, omit=(404, 409)),
                    request={"application/json": LoginInput, "application/x-www-form-urlencoded": LoginInput},
                    responses=doc.LoginToken)
     def post(self, request):
@@ -56,7 +56,8 @@ class LoginView(APIView):
 class LogoutView(APIView):
     """POST /ccadmin/v1/logout: revokes the bearer token of the request."""
 
-    @extend_schema(operation_id="ccadmin_logout", request=None, responses=doc.LogoutResult)
+    @extend_schema(operation_id="ccadmin_logout", request=None, responses=doc.LogoutResult,
+                   extensions=errors(omit=(409,)))
     def post(self, request):
         if isinstance(request.auth, str):
             request.user.api_tokens.filter(key_digest=services._digest(request.auth)).delete()

@@ -5,24 +5,27 @@ from datetime import UTC
 from rest_framework import serializers
 
 from accessadmin import limits
-from accessadmin.api.fields import Input
+from accessadmin.api.fields import Input, model_max_length
 from accessadmin.api.serializers import RefField
 
+from ..models import Catalog, PriceGroup, SecurityCriterion
 from ..resources import ACTIONS, RESOURCES, Resource
 
 
 class ConstraintInput(Input):
     id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     constraintConfig = RefField(required=False)
-    values = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    values = serializers.ListField(child=serializers.CharField(max_length=model_max_length(Catalog, "code")),
+                                   required=False, default=list)
 
 
 class CriterionInput(Input):
     echoed_fields = frozenset({"links", "lastModified"})
 
-    id = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    repositoryId = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    name = serializers.CharField(required=False, max_length=200)
+    id = serializers.CharField(required=False, allow_blank=True, max_length=model_max_length(SecurityCriterion, "code"))
+    repositoryId = serializers.CharField(required=False, allow_blank=True,
+                                         max_length=model_max_length(SecurityCriterion, "code"))
+    name = serializers.CharField(required=False, max_length=model_max_length(SecurityCriterion, "name"))
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     securityCriteriaResource = RefField(required=False)
     actions = serializers.ListField(child=serializers.CharField(), required=False)
@@ -34,15 +37,16 @@ class CriterionInput(Input):
 class AssetInput(Input):
     echoed_fields = frozenset({"lastModified", "allowedActions"})
 
-    id = serializers.CharField(required=False, max_length=100)
-    repositoryId = serializers.CharField(required=False, max_length=100)
-    displayName = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    id = serializers.CharField(required=False, max_length=model_max_length(Catalog, "code"))
+    repositoryId = serializers.CharField(required=False, max_length=model_max_length(Catalog, "code"))
+    displayName = serializers.CharField(required=False, allow_blank=True,
+                                        max_length=model_max_length(Catalog, "display_name"))
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     active = serializers.BooleanField(required=False)
 
 
 class PriceGroupInput(AssetInput):
-    currency = serializers.CharField(required=False, max_length=3)
+    currency = serializers.CharField(required=False, max_length=model_max_length(PriceGroup, "currency"))
 
 
 def constraints_from_input(items) -> list[dict] | None:

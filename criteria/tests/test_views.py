@@ -213,3 +213,15 @@ def test_demo_seed_is_idempotent_and_matches_the_issue(acme, globex):
     roles = {r.code: [c.code for c in r.security_criteria.all()] for r in carl.roles.all()}
     assert roles["catalogRole"] == [] and roles["homeGoodsCatalogEditor"] == ["homeGoodsCatalogGrant"]
     assert Role.objects.get(org=acme, code="catalogRole").access_rights.get().code == Privilege.CATALOG
+
+
+def test_criterion_page_refuses_values_on_a_grant_none(acme, acme_admin, pages):
+    make_asset(acme, Resource.CATALOG, "HomeGoodsCatalog")
+    client = pages(acme_admin)
+    r = client.post("/catalog/criteria/new/?resource=ora.catalogAssetResource", {
+        "code": "none", "name": "Nothing", "constraint_type": "grantNone", "values": ["HomeGoodsCatalog"]})
+    assert r.status_code == 200 and b"it takes no constraints.values" in r.content
+    assert not SecurityCriterion.objects.filter(org=acme, code="none").exists()
+    r = client.post("/catalog/criteria/new/?resource=ora.catalogAssetResource", {
+        "code": "none", "name": "Nothing", "constraint_type": "grantNone"})
+    assert r.status_code == 302 and SecurityCriterion.objects.get(org=acme, code="none").constraint_type == "grantNone"

@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from accessadmin import limits
-from accessadmin.api.fields import Input
+from accessadmin.api.fields import Input, model_max_length
+from groups.models import AccessGroup
 
 
 class OrgSettingsInput(Input):
@@ -12,7 +13,7 @@ class OrgSettingsInput(Input):
 
 
 class SuggestionInput(Input):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=model_max_length(AccessGroup, "name"))  # the group it creates
     days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
     description = serializers.CharField(required=False, allow_blank=True, default="",
                                         max_length=limits.DESCRIPTION_MAX_LENGTH)

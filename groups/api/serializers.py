@@ -3,9 +3,10 @@
 from rest_framework import serializers
 
 from accessadmin import limits
-from accessadmin.api.fields import Input
+from accessadmin.api.fields import Input, model_max_length
 
 from .. import cells as cellsmod
+from ..models import AccessGroup
 
 PLATFORM = "platform"
 
@@ -18,7 +19,7 @@ class CellInput(Input):
 
 
 class GroupInput(Input):
-    name = serializers.CharField(max_length=100, required=False)
+    name = serializers.CharField(max_length=model_max_length(AccessGroup, "name"), required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX_LENGTH)
     # Checked by groups.cells.parse (stable error codes), so kept loose here.
     permissions = serializers.JSONField(required=False)

@@ -67,6 +67,13 @@ def test_write_without_read_is_allowed_with_a_warning(acme_admin, api):
     ({"name": "pos"}, 400, "duplicate_name"),  # built-in names count, ignoring case
     ({"name": "  "}, 400, "invalid"),
     ({"name": "X", "permissions": [{"resource": "nope", "api": "data", "read": True}]}, 400, "unknown_resource"),
+    ({"name": "X", "permissions": [{"resource": ["customer"], "api": "data", "read": True}]}, 400,
+     "unknown_resource"),
+    ({"name": "X", "permissions": [{"resource": {"key": "customer"}, "api": "data"}]}, 400, "unknown_resource"),
+    ({"name": "X", "permissions": [{"resource": "customer", "api": ["data"], "read": True}]}, 400,
+     "invalid_permissions"),
+    ({"name": 12}, 400, "invalid"),
+    ({"name": "X", "colour": "red"}, 400, "unknown_field"),
     ({"name": "X", "permissions": [{"resource": "customer", "api": "both", "read": True}]}, 400, "invalid_permissions"),
     ({"name": "X", "permissions": [{"resource": "customer", "api": "data", "read": "yes"}]}, 400,
      "invalid_permissions"),

@@ -3,27 +3,30 @@
 from rest_framework import serializers
 
 from accessadmin import limits
-from accessadmin.api.fields import Input
+from accessadmin.api.fields import Input, model_max_length
+from accessadmin.models import User
 
+from ..models import ApiClient, Store, Till
 from ..selectors import effective_group
 
 
 class StoreCreateInput(Input):
-    code = serializers.CharField(max_length=50)
-    name = serializers.CharField(max_length=200)
-    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    code = serializers.CharField(max_length=model_max_length(Store, "code"))
+    name = serializers.CharField(max_length=model_max_length(Store, "name"))
+    city = serializers.CharField(max_length=model_max_length(Store, "city"), required=False, allow_blank=True,
+                                 default="")
     access_group = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
                                             max_value=limits.BIGINT_MAX)
 
 
 class StoreUpdateInput(Input):
-    name = serializers.CharField(max_length=200, required=False)
-    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=model_max_length(Store, "name"), required=False)
+    city = serializers.CharField(max_length=model_max_length(Store, "city"), required=False, allow_blank=True)
     access_group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=limits.BIGINT_MAX)
 
 
 class ManagerInput(Input):
-    user = serializers.CharField(max_length=150)
+    user = serializers.CharField(max_length=model_max_length(User, "username"))
 
 
 def _group_ref(group) -> dict | None:
@@ -45,11 +48,12 @@ def store_payload(store, default_group) -> dict:
 
 
 class TillCreateInput(Input):
-    code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    code = serializers.CharField(max_length=model_max_length(Till, "code"), required=False, allow_blank=True,
+                                 default="")
 
 
 class ApiClientInput(Input):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=model_max_length(ApiClient, "name"))
     access_group = serializers.IntegerField(min_value=1, max_value=limits.BIGINT_MAX)
 
 

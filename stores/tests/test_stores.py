@@ -27,6 +27,9 @@ def test_create_list_get_and_patch_stores(acme, acme_admin, api, make_group):
     assert [s["code"] for s in client.get(f"/api/v1/stores/?access_group={group.pk}").json()["results"]] == ["s2"]
     assert [s["code"] for s in client.get("/api/v1/stores/?access_group=none").json()["results"]] == ["s1"]
     assert [s["code"] for s in client.get("/api/v1/stores/?search=harb").json()["results"]] == ["s2"]
+    for no_group in (str(2 ** 63), str(10 ** 30), "-1", "x"):  # no id: no store, never a server error
+        r = client.get(f"/api/v1/stores/?access_group={no_group}")
+        assert r.status_code == 200 and r.json()["results"] == []
     actions = set(AuditEvent.objects.filter(org=acme).values_list("action", flat=True))
     assert {"store.create", "store.update", "group.allocate", "group.unallocate"} <= actions
 

@@ -139,8 +139,32 @@ def globex_admin(globex):
 
 
 @pytest.fixture
+def csr(acme):
+    """An acme customer service agent (the CS Agent privilege only)."""
+    return make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
+
+
+@pytest.fixture
 def platform_staff(db):
     return make_user(None, username="platform", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def constant_queries(django_assert_num_queries):
+    """constant_queries(client, url, queries, add_rows) → the response to GET `url` once add_rows() ran.
+
+    Pins the query count of a list or page exactly: `queries` for few rows, and the same `queries` again
+    after add_rows() added many. A first, unmeasured GET warms what a process keeps between requests."""
+    def check(client, url, queries, add_rows):
+        assert client.get(url).status_code == 200
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+        add_rows()
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+        return response
+    return check
 
 
 @pytest.fixture

@@ -34,8 +34,7 @@ def test_an_administrator_sees_every_section_in_order(acme_admin, pages):
         "Security criteria"]
 
 
-def test_each_privilege_sees_its_own_sections(acme, pages):
-    csr = make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
+def test_each_privilege_sees_its_own_sections(acme, csr, pages):
     assert _menu(pages(csr).get("/")) == [("Shopper data", ["Shopper profiles"])]
     access = make_user(acme, username="acme-access", privileges=[Privilege.ACCESS_CONTROL])
     assert _menu(pages(access).get("/")) == [EVERY_SECTION[0], ("Administration", ["Audit log"])]
@@ -54,7 +53,7 @@ def _hits(actor, org, query) -> dict:
             for provider, hits in registry.search(actor=actor, org=org, query=query)}
 
 
-def test_every_provider_finds_what_the_actor_may_see_of_the_org(acme, globex, acme_admin, make_group, make_stores,
+def test_every_provider_finds_what_the_actor_may_see_of_the_org(acme, globex, acme_admin, csr, make_group, make_stores,
                                                                 make_till, make_customer):
     group = make_group(acme, "Kiosk north")
     store = make_stores(acme, 2)[0]
@@ -71,17 +70,15 @@ def test_every_provider_finds_what_the_actor_may_see_of_the_org(acme, globex, ac
         "store": [("acme-s001 · Store 1", "/stores/acme-s001/", "Oslo")],
         "till": [(till.code, f"/stores/-/tills/{till.code}/", "acme-s001")],
     }
-    csr = make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
     assert _hits(csr, acme, "north") == {"customer": _hits(acme_admin, acme, "north")["customer"]}
     assert _hits(csr, acme, "s001") == {}
 
 
-def test_customers_are_searched_and_shown_masked(acme, acme_admin, make_customer):
+def test_customers_are_searched_and_shown_masked(acme, acme_admin, csr, make_customer):
     shopper_services.shopper_type_update(actor=None, org=acme, properties={
         "lastName": {"readRole": "adminRole", "securityMaskingValue": "XXXXX"}})
     customer = make_customer(acme, email="masked@example.com")
     shopper_services.profile_update(actor=None, profile=customer, values={"lastName": "Hidden"})
-    csr = make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
     assert _hits(csr, acme, "Hidden") == {}  # a property the CSR may not read is not searched
     assert _hits(csr, acme, "masked@") == {
         "customer": [("Sam XXXXX", f"/shoppers/{customer.pk}/", f"masked@example.com · {customer.mobile}")]}

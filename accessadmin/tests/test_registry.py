@@ -4,7 +4,6 @@ import pytest
 from django.test import RequestFactory
 
 from accessadmin import registry
-from accessadmin.privileges import Privilege
 from accessadmin.testing import make_user
 
 
@@ -52,10 +51,9 @@ def test_one_provider_per_kind_and_a_blank_query_finds_nothing(scratch, acme, ac
     assert calls == [{"actor": acme_admin, "org": acme, "query": "thing", "limit": 10}]
 
 
-def test_users_are_found_by_identity_admins_of_the_org_only(acme, globex, acme_admin):
+def test_users_are_found_by_identity_admins_of_the_org_only(acme, globex, acme_admin, csr):
     ann = make_user(acme, username="acme-ann", email="ann@example.com")
     make_user(globex, username="globex-ann")
-    csr = make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
     hits = dict((p.kind, h) for p, h in registry.search(actor=acme_admin, org=acme, query="ann"))["user"]
     assert hits == [registry.SearchHit("user", "acme-ann", f"/users/{ann.pk}/", "ann@example.com")]
     assert "user" not in {p.kind for p, _ in registry.search(actor=csr, org=acme, query="ann")}

@@ -91,18 +91,18 @@ def test_catalog_and_price_group_crud_and_list_shape(acme_admin, api):
     assert client.get("/ccadmin/v1/catalogs/C0").status_code == 404
 
 
-@pytest.mark.parametrize("path,body,code", [
-    ("/ccadmin/v1/catalogs", {"displayName": "No id"}, "invalid_id"),
-    ("/ccadmin/v1/catalogs", {"id": "bad id!", "displayName": "x"}, "invalid_id"),
-    ("/ccadmin/v1/catalogs", {"id": "NoName"}, "invalid"),
-    ("/ccadmin/v1/catalogs", {"id": "Dup", "displayName": "again"}, "duplicate_id"),
-    ("/ccadmin/v1/priceListGroups", {"id": "P", "displayName": "x", "currency": "dollars"}, "invalid"),
+@pytest.mark.parametrize("path,body,status,code", [
+    ("/ccadmin/v1/catalogs", {"displayName": "No id"}, 400, "invalid_id"),
+    ("/ccadmin/v1/catalogs", {"id": "bad id!", "displayName": "x"}, 400, "invalid_id"),
+    ("/ccadmin/v1/catalogs", {"id": "NoName"}, 400, "invalid"),
+    ("/ccadmin/v1/catalogs", {"id": "Dup", "displayName": "again"}, 409, "duplicate_id"),
+    ("/ccadmin/v1/priceListGroups", {"id": "P", "displayName": "x", "currency": "dollars"}, 400, "invalid"),
 ])
-def test_asset_input_errors_change_nothing(acme, acme_admin, api, path, body, code):
+def test_asset_input_errors_change_nothing(acme, acme_admin, api, path, body, status, code):
     make_asset(acme, Resource.CATALOG, "Dup")
     before = Catalog.objects.count() + PriceGroup.objects.count()
     r = api(acme_admin).post(path, body, format="json")
-    assert r.status_code in (400, 409) and r.json()["errorCode"] == code
+    assert r.status_code == status and r.json()["errorCode"] == code
     assert Catalog.objects.count() + PriceGroup.objects.count() == before
 
 

@@ -26,11 +26,6 @@ def checker(acme):
 
 
 @pytest.fixture
-def csr(acme):
-    return make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
-
-
-@pytest.fixture
 def shopper():
     """shopper(org, n) → a profile with every kind of personal data, created by the system."""
     def run(org, n=1, **extra):

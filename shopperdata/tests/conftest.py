@@ -21,11 +21,6 @@ def unassigned_right(acme, acme_admin):
 
 
 @pytest.fixture
-def csr(acme):
-    return make_user(acme, username="acme-csr", privileges=[Privilege.CS_AGENT])
-
-
-@pytest.fixture
 def auditor(acme, audit_role):
     return make_user(acme, username="acme-auditor", privileges=[Privilege.CS_AGENT], roles=["audit"])
 

@@ -17,11 +17,6 @@ def assert_never_stored(response, status: int) -> None:
     assert response["Pragma"] == "no-cache"
 
 
-@pytest.fixture
-def store(make_store, acme):
-    return make_store(acme, "acme-s001")
-
-
 def test_admin_api_till_and_client_secrets(builtin, api, acme_admin, store):
     client = api(acme_admin)
     created = client.post("/api/v1/stores/acme-s001/tills/", {"code": "acme-s001-t1"}, format="json")

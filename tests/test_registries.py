@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 EVERY_SECTION = [
     ("Access control", ["Access groups", "Default group", "Stores", "Tills", "API clients", "Usage log",
                         "Enforcement"]),
-    ("Shopper data", ["Shopper profiles", "Property access rules"]),
+    ("Shopper data", ["Shopper profiles", "Property access rules", "Privacy settings"]),
     ("Catalog", ["Catalogs", "Price groups", "Security criteria"]),
     ("Connect+", ["Dataflows", "SFTP connections", "PGP keys"]),
     ("Administration", ["Users", "Roles", "Access rights", "Audit log"]),

@@ -10,12 +10,13 @@ from rest_framework.response import Response
 
 from accessadmin.api.base import validated
 from accessadmin.api.fields import Input
-from accessadmin.errors import AppError, InvalidInput
+from accessadmin.errors import AppError, CoreErrorCode, InvalidInput
 from privacy import selectors as privacy_selectors
 from privacy import services as privacy
 from privacy.models import COMMENTS_MAX_LENGTH, IdentifierType, Source, Status
 
 from . import openapi as doc
+from .errors import TillApiErrorCode
 from .views import DATA, OrgTillApiView
 
 DECISIONS = {Status.APPROVED: privacy.request_approve, Status.CANCELLED: privacy.request_cancel}
@@ -120,9 +121,9 @@ class RequestsView(OrgTillApiView):
         items = request.data
         if not isinstance(items, list) or len(items) != 1:
             raise InvalidInput("Send a list of exactly one request: statuses are changed one request at a time.",
-                               code="one_request_only", fields={"body": ["A list of exactly one item."]})
+                               code=TillApiErrorCode.ONE_REQUEST_ONLY, fields={"body": ["A list of exactly one item."]})
         if not isinstance(items[0], dict):
-            raise InvalidInput("Each item must be a JSON object.", code="invalid_body")
+            raise InvalidInput("Each item must be a JSON object.", code=CoreErrorCode.INVALID_BODY)
         item = validated(TillRequestUpdateItem, items[0])
         who = _principal(self.caller)
         if item["status"] == Status.REJECTED:

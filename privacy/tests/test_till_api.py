@@ -1,11 +1,11 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from groups.builtins import ADMIN, POS
 from privacy import services
 from privacy.models import DeletionRequest, Status
-from stores.tests.tillkit import builtin, custom_group, make_store, make_till, till_client
 
 URL = "/v2/requests"
 
@@ -20,12 +20,16 @@ def item(pk, status, comments=""):
     return [{"type": "CUSTOMER", "baseType": "DELETE", "id": pk, "status": status, "comments": comments}]
 
 
-def tills(org, group=None, n=2):
-    group = group or builtin(ADMIN)
-    return [till_client(make_till(org, store=make_store(org, group=group)).code) for _ in range(n)]
+@pytest.fixture
+def tills(builtin, make_store, make_till, till_client):
+    """tills(org, group=Admin, n=2) → till API clients of n tills in new stores of `group`."""
+    def make(org, group=None, n=2):
+        group = group or builtin(ADMIN)
+        return [till_client(make_till(org, store=make_store(org, group=group)).code) for _ in range(n)]
+    return make
 
 
-def test_full_life_with_approval_by_another_till(acme, shopper, enable):
+def test_full_life_with_approval_by_another_till(acme, shopper, enable, tills):
     enable(acme, waiting_period_days=30)
     customer = shopper(acme)
     maker, checker = tills(acme)
@@ -51,7 +55,7 @@ def test_full_life_with_approval_by_another_till(acme, shopper, enable):
     assert checker.get("/v2/customers", {"mobile": "+491700000001"}).json() == {"customers": []}
 
 
-def test_without_approval_and_no_wait(acme, shopper, enable):
+def test_without_approval_and_no_wait(acme, shopper, enable, tills):
     enable(acme, approval_required=False, waiting_period_days=0)
     customer = shopper(acme)
     (till,) = tills(acme, n=1)
@@ -61,7 +65,7 @@ def test_without_approval_and_no_wait(acme, shopper, enable):
     assert till.get(f"/v2/customers/{customer.pk}").json()["status"] == "DELETED"
 
 
-def test_duplicates_return_the_open_request_with_a_warning(acme, shopper, enable):
+def test_duplicates_return_the_open_request_with_a_warning(acme, shopper, enable, tills):
     enable(acme)
     customer = shopper(acme)
     (till,) = tills(acme, n=1)
@@ -71,7 +75,7 @@ def test_duplicates_return_the_open_request_with_a_warning(acme, shopper, enable
     assert [w["code"] for w in r.json()["warnings"]] == ["request_exists"]
 
 
-def test_errors(acme, globex, shopper, enable):
+def test_errors(acme, globex, shopper, enable, tills):
     enable(acme)
     theirs = shopper(globex, 9)
     shopper(acme)
@@ -93,7 +97,7 @@ def test_errors(acme, globex, shopper, enable):
     assert globex_till.get(f"{URL}/{pk}").status_code == 404
 
 
-def test_disabled_and_not_allowed_callers(acme, shopper, enable):
+def test_disabled_and_not_allowed_callers(acme, shopper, enable, tills, builtin, make_group):
     customer = shopper(acme)
     (till,) = tills(acme, n=1)
     r = till.post(URL, body(), format="json")
@@ -101,7 +105,7 @@ def test_disabled_and_not_allowed_callers(acme, shopper, enable):
     enable(acme)
     (pos,) = tills(acme, group=builtin(POS), n=1)
     assert pos.post(URL, body(), format="json").status_code == 403
-    readonly = custom_group(acme, "Requests read", [("request", "data", "read")])
+    readonly = make_group(acme, "Requests read", grants={("request", "data", "read")})
     (reader,) = tills(acme, group=readonly, n=1)
     assert reader.post(URL, body(), format="json").status_code == 403
     assert DeletionRequest.objects.filter(customer=customer).count() == 0

@@ -1,19 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from . import services
+from . import audit, services
+from .admin_audit import AuditedModelAdmin
 from .models import AccessRight, AuditEvent, Org, Role, User
 from .policies import is_platform_staff
 
 
 @admin.register(Org)
-class OrgAdmin(admin.ModelAdmin):
+class OrgAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "enforcement_mode", "basic_auth_enabled", "created_at")
     search_fields = ("code", "name")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ("username", "org", "email", "is_active", "is_staff")
     list_filter = ("org", "is_active", "is_staff")
     list_select_related = ("org",)
@@ -28,6 +29,14 @@ class UserAdmin(BaseUserAdmin):
     def has_change_permission(self, request, obj=None):
         return is_platform_staff(request.user) and super().has_change_permission(request, obj)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # saved: the admin redirects
+            user = User.objects.get(pk=id)
+            audit.record(org=user.org, actor=request.user, action="admin.change", target=user,
+                         after={"password": "changed"})
+        return response
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user = form.instance
@@ -38,7 +47,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "org")
     list_filter = ("org",)
     list_select_related = ("org",)
@@ -47,14 +56,14 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessRight)
-class AccessRightAdmin(admin.ModelAdmin):
+class AccessRightAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "type", "org")
     list_filter = ("type", "org")
     list_select_related = ("org",)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedModelAdmin):
     list_display = ("created_at", "org", "actor_repr", "action", "target_repr")
     list_filter = ("org", "action")
     list_select_related = ("org",)

@@ -1,11 +1,131 @@
-"""Writing audit events.
+"""Writing audit events, with who acted, whatever the door.
 
 Events are written inside the caller's transaction rather than on commit (the
 style guide's default): a change and its audit row then commit or roll back
 together, so no committed change can lack its history.
+
+Who acted (`Actor`): a person (a user of the pages, the APIs or the Django
+admin), a till or an API client (the till API), a management command, or a
+background task together with the person who started it. A service is told its
+actor explicitly (`actor=` a user, or anything with `audit_actor()` such as the
+till API's caller); where it is not (actor None, a system write), the event
+records the actor of the surrounding door: `acting_as(...)` (a command, a
+task, a till API request) sets it for everything inside. Only when nobody set
+one is the actor "system".
 """
 
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 from .models import AuditEvent
+
+ActorKind = AuditEvent.ActorKind
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str                 # an ActorKind
+    label: str = ""           # the till's code, the API client's id, the command's or the task's name
+    user: object = None       # the person: the user who acted, or who started the task
+
+    @classmethod
+    def command(cls, name: str) -> "Actor":
+        return cls(ActorKind.COMMAND, name)
+
+    @classmethod
+    def task(cls, name: str, *, started_by=None) -> "Actor":
+        return cls(ActorKind.TASK, name, started_by)
+
+    @property
+    def display(self) -> str:
+        """What the audit log shows as "who"."""
+        if self.kind == ActorKind.USER:
+            return getattr(self.user, "username", "") or "system"
+        if self.kind == ActorKind.SYSTEM:
+            return "system"
+        prefix = {ActorKind.TILL: "till", ActorKind.API_CLIENT: "client"}.get(self.kind, self.kind)
+        shown = f"{prefix}:{self.label}"
+        if self.user is not None:
+            shown += f" ({self.user.username})"
+        return shown[:150]
+
+
+SYSTEM = Actor(ActorKind.SYSTEM)
+_ambient: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    """Records `actor` on every event written inside, where the service was given no actor."""
+    token = _ambient.set(actor)
+    try:
+        yield actor
+    finally:
+        _ambient.reset(token)
+
+
+def begin_acting_as(actor: Actor):
+    """Like acting_as() for a door that cannot wrap its work in a `with` (a DRF view between its
+    authentication and its response); returns the token end_acting_as() takes."""
+    return _ambient.set(actor)
+
+
+def end_acting_as(token) -> None:
+    _ambient.reset(token)
+
+
+def current_actor() -> Actor | None:
+    """Returns the actor of the surrounding door, if one was set."""
+    return _ambient.get()
+
+
+def resolve(actor) -> Actor:
+    """Returns who acted: `actor` (an Actor, a user, or something with audit_actor()), else the door's."""
+    if isinstance(actor, Actor):
+        return actor
+    audit_actor = getattr(actor, "audit_actor", None)
+    if audit_actor is not None:
+        return audit_actor()
+    if actor is not None and getattr(actor, "pk", None):
+        return Actor(ActorKind.USER, "", actor)
+    return _ambient.get() or SYSTEM
+
+
+def task(name: str):
+    """Decorates a background task: what it writes is audited as the task `name` and as the person who
+    started it, when whoever queued it passed `started_by_id=` (see started_by_id())."""
+
+    def decorator(function):
+        @functools.wraps(function)
+        def run(*args, started_by_id: int | None = None, **kwargs):
+            from .models import User
+
+            starter = User.objects.filter(pk=started_by_id).first() if started_by_id else None
+            with acting_as(Actor.task(name, started_by=starter)):
+                return function(*args, **kwargs)
+
+        return run
+
+    return decorator
+
+
+def started_by_id(actor=None) -> int | None:
+    """Returns the id of the person a task queued now is started by: `actor` when it is a person, else the
+    person behind the current door (a task started by a task keeps its person)."""
+    user = resolve(actor).user
+    return getattr(user, "pk", None)
+
+
+def org_of(obj):
+    """Returns the org an object belongs to (itself for an org), None for platform-wide objects."""
+    from .models import Org
+
+    if isinstance(obj, Org):
+        return obj
+    return getattr(obj, "org", None) if hasattr(obj, "org_id") else None
 
 
 def jsonable(value):
@@ -21,13 +141,16 @@ def jsonable(value):
     return str(value)
 
 
-def record(*, org, actor, action: str, target, before=None, after=None, target_type: str | None = None,
+def _event(*, org, actor, action: str, target, before=None, after=None, target_type: str | None = None,
            target_id: str | None = None) -> AuditEvent:
-    """Returns the saved event for `action` by `actor` on `target` (a model instance or None)."""
-    return AuditEvent.objects.create(
+    who = resolve(actor)
+    user = who.user if who.user is not None and getattr(who.user, "pk", None) else None
+    return AuditEvent(
         org=org,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_repr=getattr(actor, "username", "") or "system",
+        actor=user,
+        actor_repr=who.display,
+        actor_kind=who.kind,
+        actor_label=who.label[:150],
         action=action,
         target_type=target_type or (target._meta.label_lower if target is not None else ""),
         target_id=str(target_id if target_id is not None else getattr(target, "pk", "")),
@@ -37,20 +160,15 @@ def record(*, org, actor, action: str, target, before=None, after=None, target_t
     )
 
 
+def record(*, org, actor, action: str, target, before=None, after=None, target_type: str | None = None,
+           target_id: str | None = None) -> AuditEvent:
+    """Returns the saved event for `action` by `actor` on `target` (a model instance or None)."""
+    event = _event(org=org, actor=actor, action=action, target=target, before=before, after=after,
+                   target_type=target_type, target_id=target_id)
+    event.save()
+    return event
+
+
 def record_many(events: list[dict]) -> None:
     """Writes many events in one query; each dict has record()'s keyword arguments."""
-    rows = []
-    for e in events:
-        actor, target = e.get("actor"), e.get("target")
-        rows.append(AuditEvent(
-            org=e["org"],
-            actor=actor if actor is not None and actor.pk else None,
-            actor_repr=getattr(actor, "username", "") or "system",
-            action=e["action"],
-            target_type=e.get("target_type") or (target._meta.label_lower if target is not None else ""),
-            target_id=str(e.get("target_id") if e.get("target_id") is not None else getattr(target, "pk", "")),
-            target_repr=str(target)[:300] if target is not None else "",
-            before=jsonable(e.get("before")),
-            after=jsonable(e.get("after")),
-        ))
-    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    AuditEvent.objects.bulk_create([_event(**e) for e in events], batch_size=1000)

@@ -127,13 +127,28 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One recorded change: who did what to which object, and the values before and after."""
+    """One recorded change: who did what to which object, and the values before and after.
+
+    Who: `actor_kind` says what acted (a user, a till, an API client, a command, a task, or the system);
+    `actor_label` names a non-person (the till's code, the client's id, the command or task); `actor` is the
+    person (the user who acted, or who started the task); `actor_repr` is what the audit log shows.
+    """
+
+    class ActorKind(models.TextChoices):
+        USER = "user", "User"
+        TILL = "till", "Till"
+        API_CLIENT = "api_client", "API client"
+        COMMAND = "command", "Management command"
+        TASK = "task", "Background task"
+        SYSTEM = "system", "System"
 
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_repr = models.CharField(max_length=150, blank=True)
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices, default=ActorKind.SYSTEM)
+    actor_label = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=100)
     target_type = models.CharField(max_length=100)
     target_id = models.CharField(max_length=100)

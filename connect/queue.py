@@ -17,9 +17,10 @@ def register_run_task(task: Callable[[int], object]) -> None:
     _run_task = task
 
 
-def enqueue_run(run_id: int) -> None:
-    """Queues run `run_id` when the caller's transaction commits (at once outside of one)."""
+def enqueue_run(run_id: int, *, started_by_id: int | None = None) -> None:
+    """Queues run `run_id` when the caller's transaction commits (at once outside of one). The task's writes
+    are audited as the task and as the person `started_by_id` (None: the schedule started it)."""
     task = _run_task
     if task is None:
         raise RuntimeError("No task runs dataflows: connect.tasks registers it in ConnectConfig.ready().")
-    transaction.on_commit(lambda: task(run_id))
+    transaction.on_commit(lambda: task(run_id, started_by_id=started_by_id))

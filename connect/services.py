@@ -35,8 +35,8 @@ SECRET_UNREADABLE = ConnectErrorCode.SECRET_UNREADABLE
 
 # --- runs ----------------------------------------------------------------------
 
-def _enqueue(run_id: int) -> None:
-    queue.enqueue_run(run_id)
+def _enqueue(run_id: int, started_by_id: int | None = None) -> None:
+    queue.enqueue_run(run_id, started_by_id=started_by_id)
 
 
 def schedule_due(*, now: datetime | None = None) -> list[int]:
@@ -69,10 +69,10 @@ def runs_recover(*, now: datetime | None = None) -> list[int]:
     lease = timedelta(seconds=settings.CONNECT_RUN_LEASE_SECONDS)
     stale_queued = DataflowRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=now - lease)
     stale_running = DataflowRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - lease)
-    ids = list(stale_queued.values_list("pk", flat=True)) + list(stale_running.values_list("pk", flat=True))
-    for run_id in ids:
-        _enqueue(run_id)
-    return ids
+    runs = [*stale_queued.values_list("pk", "started_by_id"), *stale_running.values_list("pk", "started_by_id")]
+    for run_id, started_by_id in runs:
+        _enqueue(run_id, started_by_id)  # still audited as the person who started it
+    return [run_id for run_id, _started_by_id in runs]
 
 
 class _RunHooks(engine.Hooks):

@@ -530,5 +530,5 @@ def run_start(*, actor, org: Org, flow: Dataflow) -> DataflowRun:
     run = DataflowRun.objects.create(dataflow=flow, trigger=RunTrigger.MANUAL, started_by=actor)
     audit.record(org=org, actor=actor, action="connect.run.request", target=run,
                  after={"dataflow": flow.pk, "trigger": run.trigger})
-    queue.enqueue_run(run.pk)
+    queue.enqueue_run(run.pk, started_by_id=audit.started_by_id(actor))
     return run

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from accessadmin.admin_audit import AuditedModelAdmin
+
 from .models import Catalog, PriceGroup, SecurityConstraint, SecurityCriterion
 
 
 @admin.register(Catalog)
-class CatalogAdmin(admin.ModelAdmin):
+class CatalogAdmin(AuditedModelAdmin):
     list_display = ("code", "display_name", "org", "active")
     list_filter = ("org", "active")
     list_select_related = ("org",)
@@ -14,7 +16,7 @@ class CatalogAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriceGroup)
-class PriceGroupAdmin(admin.ModelAdmin):
+class PriceGroupAdmin(AuditedModelAdmin):
     list_display = ("code", "display_name", "currency", "org", "active")
     list_filter = ("org", "active")
     list_select_related = ("org",)
@@ -27,7 +29,7 @@ class ConstraintInline(admin.TabularInline):
 
 
 @admin.register(SecurityCriterion)
-class SecurityCriterionAdmin(admin.ModelAdmin):
+class SecurityCriterionAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "resource", "constraint_type", "org")
     list_filter = ("org", "resource", "constraint_type")
     list_select_related = ("org",)

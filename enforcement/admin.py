@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from accessadmin.admin_audit import AuditedModelAdmin
+
 from .models import UsageRecord
 
 
 @admin.register(UsageRecord)
-class UsageRecordAdmin(admin.ModelAdmin):
+class UsageRecordAdmin(AuditedModelAdmin):
     list_display = ("day", "org", "caller", "method", "resource", "api", "outcome", "count")
     list_filter = ("org", "outcome", "day")
     list_select_related = ("org",)

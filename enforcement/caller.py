@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from accessadmin.audit import Actor, ActorKind
+
 TILL = "till"
 CLIENT = "client"
 
@@ -37,6 +39,10 @@ class Caller:
     def username(self) -> str:
         """What the audit log shows as the actor."""
         return f"{self.kind}:{self.code}"
+
+    def audit_actor(self) -> Actor:
+        """Who the audit log records for the caller's writes: the till (its code) or the API client (its id)."""
+        return Actor(ActorKind.TILL if self.kind == TILL else ActorKind.API_CLIENT, self.code)
 
     @property
     def till_id(self) -> int | None:

@@ -8,6 +8,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
+from accessadmin import audit
 from accessadmin.throttling import client_address
 
 from . import auth, schema, usage  # noqa: F401  (schema registers the OpenAPI extension)
@@ -60,3 +61,15 @@ class TillApiView(APIView):
     @property
     def caller(self) -> Caller:
         return self.request.user
+
+    def initial(self, request, *args, **kwargs):
+        """Authenticates and decides (DRF), then records the caller as the actor of the request's writes."""
+        super().initial(request, *args, **kwargs)
+        self._audit_token = audit.begin_acting_as(request.user.audit_actor())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        token = getattr(self, "_audit_token", None)
+        if token is not None:
+            self._audit_token = None
+            audit.end_acting_as(token)
+        return super().finalize_response(request, response, *args, **kwargs)

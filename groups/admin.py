@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 
+from accessadmin.admin_audit import AuditedModelAdmin
+
 from .models import AccessGroup, ApiResource, DefaultAccessGroup, PermissionCell
 
 
@@ -31,7 +33,7 @@ class ApiResourceForm(forms.ModelForm):
 
 
 @admin.register(ApiResource)
-class ApiResourceAdmin(admin.ModelAdmin):
+class ApiResourceAdmin(AuditedModelAdmin):
     form = ApiResourceForm
     list_display = ("key", "name", "position", "data_paths", "config_paths")
     ordering = ("position",)
@@ -43,7 +45,7 @@ class PermissionCellInline(admin.TabularInline):
 
 
 @admin.register(AccessGroup)
-class AccessGroupAdmin(admin.ModelAdmin):
+class AccessGroupAdmin(AuditedModelAdmin):
     list_display = ("name", "org", "is_active", "grants_all", "updated_at")
     list_filter = ("is_active", ("org", admin.EmptyFieldListFilter))
     list_select_related = ("org",)
@@ -53,6 +55,6 @@ class AccessGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(DefaultAccessGroup)
-class DefaultAccessGroupAdmin(admin.ModelAdmin):
+class DefaultAccessGroupAdmin(AuditedModelAdmin):
     list_display = ("org", "group", "updated_at")
     list_select_related = ("org", "group")

@@ -12,7 +12,10 @@ class LoyaltyConfig(AppConfig):
         from .errors import LoyaltyErrorCode
 
         registry.register_error_codes(LoyaltyErrorCode)
-        registry.register_audit_type("loyalty.behavioraleventdefinition", "Behavioral event definition")
+        for target_type, label in (("loyalty.transaction", "Transaction"), ("loyalty.pointsaccount", "Points account"),
+                                   ("loyalty.behavioralevent", "Behavioral event"),
+                                   ("loyalty.behavioraleventdefinition", "Behavioral event definition")):
+            registry.register_audit_type(target_type, label)
         registry.register_demo(self._seed_demo, order=30)
 
     @staticmethod

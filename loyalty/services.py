@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from accessadmin import limits
+from accessadmin import audit, limits
 from accessadmin.errors import AppError, Conflict, InvalidInput, NotFound
 from accessadmin.models import Org
 from accessadmin.validation import clean_name
@@ -109,8 +109,10 @@ def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: 
     points = int(amount.to_integral_value(rounding=ROUND_DOWN)) * POINTS_PER_UNIT
     txn = Transaction.objects.create(org=org, customer_id=customer_id, bill_number=bill_number, amount=amount,
                                      points=points, store_id=caller.store_id, **_who(caller))
-    if points:
-        _credit(org, customer_id, points, PointsEntry.Kind.EARN, caller, txn)
+    balance = _credit(org, customer_id, points, PointsEntry.Kind.EARN, caller, txn) if points else None
+    audit.record(org=org, actor=caller, action="transaction.add", target=txn,
+                 after={"customer_id": customer_id, "bill_number": bill_number, "amount": str(amount),
+                        "points": points, **({"balance": balance} if balance is not None else {})})
     return txn
 
 
@@ -118,7 +120,11 @@ def transaction_add(*, caller, org: Org, customer_id, bill_number: str, amount: 
 def points_issue(*, caller, org: Org, customer_id, points) -> int:
     """Returns the new balance after adding `points`."""
     customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
-    return _credit(org, customer_id, _positive(points), PointsEntry.Kind.ISSUE, caller)
+    points = _positive(points)
+    balance = _credit(org, customer_id, points, PointsEntry.Kind.ISSUE, caller)
+    audit.record(org=org, actor=caller, action="points.issue", target=None, target_type="loyalty.pointsaccount",
+                 target_id=str(customer_id), after={"customer_id": customer_id, "points": points, "balance": balance})
+    return balance
 
 
 @transaction.atomic
@@ -138,11 +144,16 @@ def points_redeem(*, caller, org: Org, customer_id, points) -> int:
     balance = PointsAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
     PointsEntry.objects.create(org=org, customer_id=customer_id, kind=PointsEntry.Kind.REDEEM, points=-points,
                                balance_after=balance, **_who(caller))
+    audit.record(org=org, actor=caller, action="points.redeem", target=None, target_type="loyalty.pointsaccount",
+                 target_id=str(customer_id), after={"customer_id": customer_id, "points": -points, "balance": balance})
     return balance
 
 
 @transaction.atomic
-def event_definition_create(*, org: Org, name: str, description: str = "", attributes=None):
+def event_definition_create(*, org: Org, name: str, description: str = "", attributes=None,
+                            actor=None) -> BehavioralEventDefinition:
+    """Returns the org's new behavioral event definition. `actor` None: the door's actor (the till API's
+    caller, a command) is recorded."""
     name = clean_name(name, max_length=EVENT_NAME_MAX_LENGTH)
     description = description or ""
     if not isinstance(description, str) or len(description) > limits.DESCRIPTION_MAX_LENGTH:
@@ -157,10 +168,13 @@ def event_definition_create(*, org: Org, name: str, description: str = "", attri
         raise Conflict(f"An event named {name!r} exists.", code=LoyaltyErrorCode.DUPLICATE_NAME)
     try:
         with transaction.atomic():
-            return BehavioralEventDefinition.objects.create(org=org, name=name, description=description,
-                                                            attributes=attributes)
+            definition = BehavioralEventDefinition.objects.create(org=org, name=name, description=description,
+                                                                  attributes=attributes)
     except IntegrityError:
         raise Conflict(f"An event named {name!r} exists.", code=LoyaltyErrorCode.DUPLICATE_NAME) from None
+    audit.record(org=org, actor=actor, action="event_definition.create", target=definition,
+                 after={"name": name, "description": description, "attributes": attributes})
+    return definition
 
 
 @transaction.atomic
@@ -181,5 +195,8 @@ def event_post(*, caller, org: Org, event: str, customer_id=None, attributes=Non
                            fields={"attributes": [f"Unknown: {', '.join(unknown)}"]})
     if customer_id is not None:
         customer_id = selectors.customer_id_of(org=org, customer_id=customer_id)
-    return BehavioralEvent.objects.create(org=org, definition=definition, customer_id=customer_id,
-                                          attributes=attributes, **_who(caller))
+    posted = BehavioralEvent.objects.create(org=org, definition=definition, customer_id=customer_id,
+                                            attributes=attributes, **_who(caller))
+    audit.record(org=org, actor=caller, action="event.post", target=posted,
+                 after={"event": definition.name, "customer_id": customer_id, "attributes": attributes})
+    return posted

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from accessadmin.admin_audit import AuditedModelAdmin
+
 from .models import Profile, PropertyDefinition
 
 
 @admin.register(PropertyDefinition)
-class PropertyDefinitionAdmin(admin.ModelAdmin):
+class PropertyDefinitionAdmin(AuditedModelAdmin):
     list_display = ("code", "org", "type", "builtin", "read_role", "read_access_right", "write_role",
                     "write_access_right")
     list_filter = ("org", "builtin", "type")
@@ -15,7 +17,7 @@ class PropertyDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AuditedModelAdmin):
     # Staff see only ids here: property values are masked by the rules everywhere people read them.
     list_display = ("id", "org", "created_at", "updated_at")
     list_filter = ("org",)

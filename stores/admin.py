@@ -3,11 +3,13 @@ brands create, rotate and revoke them through the pages and the API."""
 
 from django.contrib import admin
 
+from accessadmin.admin_audit import AuditedModelAdmin
+
 from .models import ApiClient, Store, Till
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "org", "city", "access_group")
     list_filter = ("org",)
     list_select_related = ("org", "access_group")
@@ -16,7 +18,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Till)
-class TillAdmin(admin.ModelAdmin):
+class TillAdmin(AuditedModelAdmin):
     list_display = ("code", "org", "store", "is_active", "last_used_at")
     list_filter = ("org", "is_active")
     list_select_related = ("org", "store")
@@ -29,7 +31,7 @@ class TillAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditedModelAdmin):
     list_display = ("name", "org", "client_id", "access_group", "is_active", "created_at")
     list_filter = ("org", "is_active")
     list_select_related = ("org", "access_group")

@@ -18,7 +18,8 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from accessadmin import crypto
-from connect import services, tasks
+from accessadmin.models import AuditEvent
+from connect import services, services_admin, tasks
 from connect import sftp as sftplib
 from connect.models import Dataflow, DataflowRun, DeliveredFile, FileStatus, RunStatus, RunTrigger, SftpConnection
 
@@ -153,6 +154,33 @@ def test_the_schedule_queues_due_dataflows_once(acme, sftp, immediate_queue, dja
     flow.refresh_from_db()
     assert flow.next_run_at > timezone.now() and flow.next_run_at.minute % 5 == 0
     assert not DataflowRun.objects.filter(dataflow__in=[idle, inactive]).exists()
+
+
+def test_a_run_is_audited_as_its_task_and_the_person_who_started_it(acme, acme_admin, sftp, immediate_queue,  # noqa: F811
+                                                                     django_capture_on_commit_callbacks):
+    write(sftp.area / "out" / "a.csv", b"a")
+    flow = make_dataflow(acme, sftp)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services_admin.run_start(actor=acme_admin, org=acme, flow=flow)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+    requested = AuditEvent.objects.get(action="connect.run.request", target_id=str(run.pk))
+    assert (requested.actor_kind, requested.actor) == ("user", acme_admin)  # the page or API door
+    for action in ("connect.run.start", "connect.run.finish"):
+        event = AuditEvent.objects.get(action=action, target_id=str(run.pk))
+        assert (event.actor_kind, event.actor_label, event.actor, event.actor_repr) == (
+            "task", "connect.run_dataflow", acme_admin, "task:connect.run_dataflow (acme-admin)"), action
+
+    # The schedule's runs are the schedule task's, started by nobody.
+    flow.schedule, flow.next_run_at = "* * * * *", timezone.now() - timedelta(seconds=1)
+    flow.save(update_fields=["schedule", "next_run_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.schedule_dataflows.call_local()
+    scheduled = DataflowRun.objects.exclude(pk=run.pk).get(dataflow=flow)
+    assert [(e.actor_kind, e.actor_label, e.actor) for e in AuditEvent.objects.filter(
+        target_id=str(scheduled.pk), target_type="connect.dataflowrun").order_by("id")] == [
+        ("task", "connect.schedule_dataflows", None), ("task", "connect.run_dataflow", None),
+        ("task", "connect.run_dataflow", None)]
 
 
 def test_the_schedule_does_not_start_a_dataflow_that_is_still_running(acme, sftp):  # noqa: F811

@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accessadmin import crypto
+from accessadmin import audit, crypto
+from accessadmin.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("Re-encrypts every stored secret with the first key of FIELD_ENCRYPTION_KEYS, "
             "so older keys can be removed afterwards.")
 
@@ -25,6 +25,8 @@ class Command(BaseCommand):
                             updates[field] = crypto.rotate(token)
                     if updates:
                         entry.model.objects.filter(pk=pk).update(**updates)
+                        audit.record(org=audit.org_of(row), actor=None, action="secret.rotate", target=row,
+                                     after={"fields": sorted(updates)})
                         changed += 1
             total += changed
             self.stdout.write(f"{entry.model._meta.label}: {changed} row(s) re-encrypted")

@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
 from accessadmin import demo, registry
+from accessadmin.commands import AuditedCommand
 from accessadmin.demo import DEMO_PASSWORD, DEMO_USERS
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Creates the demo orgs, users and data (idempotent)."
 
     def handle(self, *args, **options):

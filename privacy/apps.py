@@ -17,5 +17,6 @@ class PrivacyConfig(AppConfig):
 
         from .policies import can_view_settings
 
+        registry.register_nav_section("Shopper data", order=20)  # the shopperdata app's section
         registry.register_nav(registry.NavLink("Shopper data", "Privacy settings", "privacy:settings",
                                                can_view_settings, order=90))

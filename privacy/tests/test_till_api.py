@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groups.builtins import ADMIN, POS
 from privacy import services
 from privacy.models import DeletionRequest, Status
 
@@ -22,14 +21,14 @@ def item(pk, status, comments=""):
 
 @pytest.fixture
 def tills(builtin, make_store, make_till, till_client):
-    """tills(org, group=Admin, n=2) → till API clients of n tills in new stores of `group`."""
+    """tills(org, group=Admin, n=2) → clients of `n` new tills of stores allocated to `group`."""
     def make(org, group=None, n=2):
-        group = group or builtin(ADMIN)
+        group = group or builtin("Admin")
         return [till_client(make_till(org, store=make_store(org, group=group)).code) for _ in range(n)]
     return make
 
 
-def test_full_life_with_approval_by_another_till(acme, shopper, enable, tills):
+def test_full_life_with_approval_by_another_till(tills, acme, shopper, enable):
     enable(acme, waiting_period_days=30)
     customer = shopper(acme)
     maker, checker = tills(acme)
@@ -55,7 +54,7 @@ def test_full_life_with_approval_by_another_till(acme, shopper, enable, tills):
     assert checker.get("/v2/customers", {"mobile": "+491700000001"}).json() == {"customers": []}
 
 
-def test_without_approval_and_no_wait(acme, shopper, enable, tills):
+def test_without_approval_and_no_wait(tills, acme, shopper, enable):
     enable(acme, approval_required=False, waiting_period_days=0)
     customer = shopper(acme)
     (till,) = tills(acme, n=1)
@@ -65,7 +64,7 @@ def test_without_approval_and_no_wait(acme, shopper, enable, tills):
     assert till.get(f"/v2/customers/{customer.pk}").json()["status"] == "DELETED"
 
 
-def test_duplicates_return_the_open_request_with_a_warning(acme, shopper, enable, tills):
+def test_duplicates_return_the_open_request_with_a_warning(tills, acme, shopper, enable):
     enable(acme)
     customer = shopper(acme)
     (till,) = tills(acme, n=1)
@@ -75,7 +74,7 @@ def test_duplicates_return_the_open_request_with_a_warning(acme, shopper, enable
     assert [w["code"] for w in r.json()["warnings"]] == ["request_exists"]
 
 
-def test_errors(acme, globex, shopper, enable, tills):
+def test_errors(tills, acme, globex, shopper, enable):
     enable(acme)
     theirs = shopper(globex, 9)
     shopper(acme)
@@ -97,15 +96,15 @@ def test_errors(acme, globex, shopper, enable, tills):
     assert globex_till.get(f"{URL}/{pk}").status_code == 404
 
 
-def test_disabled_and_not_allowed_callers(acme, shopper, enable, tills, builtin, make_group):
+def test_disabled_and_not_allowed_callers(tills, builtin, make_group, acme, shopper, enable):
     customer = shopper(acme)
     (till,) = tills(acme, n=1)
     r = till.post(URL, body(), format="json")
     assert r.status_code == 400 and r.json()["code"] == "deletion_disabled"
     enable(acme)
-    (pos,) = tills(acme, group=builtin(POS), n=1)
+    (pos,) = tills(acme, group=builtin("POS"), n=1)
     assert pos.post(URL, body(), format="json").status_code == 403
-    readonly = make_group(acme, "Requests read", grants={("request", "data", "read")})
+    readonly = make_group(acme, "Requests read", grants=[("request", "data", "read")])
     (reader,) = tills(acme, group=readonly, n=1)
     assert reader.post(URL, body(), format="json").status_code == 403
     assert DeletionRequest.objects.filter(customer=customer).count() == 0

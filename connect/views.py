@@ -195,22 +195,28 @@ def connection_host_key(request, pk):
         "pinned_fingerprint": services_admin.host_key_fingerprint(connection.host_key)})
 
 
-@page_view(can_use_connect)
-def connection_delete(request, pk):
-    connection = _connection(request, pk)
+def _confirm_delete(request, obj, *, kind: str, delete, done: str, cancel: str, consequence: str):
+    """Returns the confirmation page for deleting `obj`; on POST calls `delete()` and redirects to `done`."""
     error = None
     if request.method == "POST":
         try:
-            services_admin.connection_delete(actor=request.user, org=request.org, connection=connection)
+            delete()
         except AppError as e:
             error = e.message
         else:
-            messages.success(request, f"Connection {connection.name} deleted.")
-            return redirect("connect:connection-list")
+            messages.success(request, f"{kind[0].upper()}{kind[1:]} {obj.name} deleted.")
+            return redirect(done)
     return render(request, "connect/confirm_delete.html", {
-        "object": connection, "kind": "connection", "error": error,
-        "consequence": "Its stored password and key are deleted with it.",
-        "cancel": "connect:connection-detail"})
+        "object": obj, "kind": kind, "error": error, "cancel": cancel, "consequence": consequence})
+
+
+@page_view(can_use_connect)
+def connection_delete(request, pk):
+    connection = _connection(request, pk)
+    return _confirm_delete(
+        request, connection, kind="connection", done="connect:connection-list", cancel="connect:connection-detail",
+        consequence="Its stored password and key are deleted with it.",
+        delete=lambda: services_admin.connection_delete(actor=request.user, org=request.org, connection=connection))
 
 
 # --- PGP keys ------------------------------------------------------------------------------------------------
@@ -243,18 +249,10 @@ def key_create(request):
 @page_view(can_use_connect)
 def key_delete(request, pk):
     key = _key(request, pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services_admin.key_delete(actor=request.user, org=request.org, key=key)
-        except AppError as e:
-            error = e.message
-        else:
-            messages.success(request, f"PGP key {key.name} deleted.")
-            return redirect("connect:key-list")
-    return render(request, "connect/confirm_delete.html", {
-        "object": key, "kind": "PGP key", "error": error, "cancel": "connect:key-list",
-        "consequence": "Dataflows can no longer use it; its private part, if any, is deleted."})
+    return _confirm_delete(
+        request, key, kind="PGP key", done="connect:key-list", cancel="connect:key-list",
+        consequence="Dataflows can no longer use it; its private part, if any, is deleted.",
+        delete=lambda: services_admin.key_delete(actor=request.user, org=request.org, key=key))
 
 
 # --- dataflows -----------------------------------------------------------------------------------------------
@@ -344,19 +342,11 @@ def dataflow_run(request, pk):
 @page_view(can_use_connect)
 def dataflow_delete(request, pk):
     flow = _dataflow(request, pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services_admin.dataflow_delete(actor=request.user, org=request.org, flow=flow)
-        except AppError as e:
-            error = e.message
-        else:
-            messages.success(request, f"Dataflow {flow.name} deleted.")
-            return redirect("connect:dataflow-list")
-    return render(request, "connect/confirm_delete.html", {
-        "object": flow, "kind": "dataflow", "error": error, "cancel": "connect:dataflow-detail",
-        "consequence": "Its run history and the record of delivered files are deleted with it; "
-                       "files already delivered stay where they are."})
+    return _confirm_delete(
+        request, flow, kind="dataflow", done="connect:dataflow-list", cancel="connect:dataflow-detail",
+        consequence="Its run history and the record of delivered files are deleted with it; "
+                    "files already delivered stay where they are.",
+        delete=lambda: services_admin.dataflow_delete(actor=request.user, org=request.org, flow=flow))
 
 
 # --- runs ----------------------------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ class Org(models.Model):
     basic_auth_enabled = models.BooleanField(
         default=True, help_text="Tills may authenticate with HTTP Basic."
     )
+    basic_auth_for_new_tills = models.BooleanField(
+        default=True, help_text="New tills get a Basic secret; off: only OAuth2 client credentials."
+    )
     enforcement_mode = models.CharField(
         max_length=20, choices=EnforcementMode.choices, default=EnforcementMode.ENFORCE
     )

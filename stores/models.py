@@ -41,6 +41,12 @@ class Till(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Last seen by method (to the minute), so brands can tell which tills still use Basic auth.
+    basic_last_used_at = models.DateTimeField(null=True, blank=True)
+    oauth_last_used_at = models.DateTimeField(null=True, blank=True)
+    # OAuth2 client credentials bound to the till (stores/till_oauth.py); a token acts as the till.
+    oauth_application = models.OneToOneField("oauth2_provider.Application", null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="till")
 
     class Meta:
         ordering = ["code"]

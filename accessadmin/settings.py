@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every error under the API prefixes leaves as JSON in its surface's shape (accessadmin.surfaces).
     "accessadmin.api.middleware.ApiErrorMiddleware",
+    # Pages: the layout's 404 in development too (API prefixes keep their JSON errors).
+    "accessadmin.error_pages.PageNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

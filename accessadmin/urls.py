@@ -6,11 +6,13 @@ the pages, then the two REST APIs.
 """
 
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider.views import TokenView
 
-from . import views
+from . import global_search, views
 from .api import urls as core_api
 from .registry import Mount, routes
 
@@ -33,6 +35,12 @@ access_rights_urls = ([
 ], "access-rights")
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page does not name one (the API docs, JSON answers)."""
+    # Resolved per request: the production static storage knows the hashed name only after collectstatic.
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
 def mounted(mount: Mount) -> list:
     """Returns the apps' patterns registered under `mount`, each (prefix, namespace) as one include."""
     return [path(prefix, include((patterns, namespace)) if namespace else include(patterns))
@@ -52,6 +60,8 @@ urlpatterns = [
     path("roles/", include(roles_urls)),
     path("access-rights/", include(access_rights_urls)),
     path("audit/", views.audit_log, name="audit-log"),
+    path("search/", global_search.search, name="search"),
+    path("favicon.ico", favicon),
     *mounted(Mount.PAGES),
     path("api/v1/", include([*core_api.api_v1, *mounted(Mount.API_V1)])),
     path("ccadmin/v1/", include([*core_api.ccadmin_v1, *mounted(Mount.CCADMIN_V1)])),

@@ -33,6 +33,68 @@
       scope.querySelectorAll('input[type=checkbox][name="' + box.dataset.selectAll + '"]').forEach(function (c) { c.checked = box.checked; });
     });
   });
+  // Tables scroll inside their card: wrap any table a template left unwrapped (templates use .table-wrap).
+  document.querySelectorAll("main table").forEach(function (t) {
+    if (t.closest(".table-wrap")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    t.parentNode.insertBefore(wrap, t);
+    wrap.appendChild(t);
+  });
+  // Copy buttons: <button data-copy="#id-of-the-element-holding-the-text">; says "Copied" in its status.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.dataset.copy);
+    if (!source) return;
+    var text = (source.value !== undefined ? source.value : source.textContent).trim();
+    var status = document.getElementById(button.getAttribute("aria-describedby") || "");
+    function said(words) { if (status) status.textContent = words; }
+    function fallback() {
+      // Without the async clipboard (plain http on another host): select the text, let the browser copy it.
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      said(ok ? "Copied" : "Press Ctrl+C (or \u2318C) to copy the selected text");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { said("Copied"); }, fallback);
+    } else {
+      fallback();
+    }
+  });
+  // The header's search: results as you type (htmx), arrows move through them, Escape closes them.
+  var searchForm = document.querySelector("[data-global-search]");
+  if (searchForm) {
+    var input = searchForm.querySelector("input[type=search]");
+    var results = document.getElementById("global-search-results");
+    var status = document.getElementById("global-search-status");
+    var hits = function () { return Array.prototype.slice.call(results.querySelectorAll("[data-search-hit]")); };
+    var close = function () { results.innerHTML = ""; };
+    results.addEventListener("htmx:afterSwap", function () {
+      var box = results.querySelector("[data-status]");
+      if (status) status.textContent = box ? box.dataset.status : "";
+    });
+    searchForm.addEventListener("keydown", function (e) {
+      var list = hits();
+      var at = list.indexOf(document.activeElement);
+      if (e.key === "ArrowDown" && list.length) {
+        e.preventDefault();
+        list[at < 0 ? 0 : Math.min(at + 1, list.length - 1)].focus();
+      } else if (e.key === "ArrowUp" && at >= 0) {
+        e.preventDefault();
+        if (at === 0) input.focus(); else list[at - 1].focus();
+      } else if (e.key === "Escape") {
+        close();
+        input.focus();
+      }
+    });
+    document.addEventListener("click", function (e) { if (!searchForm.contains(e.target)) close(); });
+  }
   // Confirm dangerous actions: <form data-confirm="...">.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });

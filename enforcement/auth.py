@@ -24,7 +24,7 @@ from accessadmin.throttling import FailureThrottle, Limit
 from stores import credentials
 from stores.models import Till
 
-from . import selectors
+from . import selectors, till_oauth
 from .caller import CLIENT, TILL, Caller
 from .errors import AuthorizationUnavailable, EnforcementErrorCode, Unauthenticated
 
@@ -150,18 +150,21 @@ def authenticate_till(code: str, password: str, address: str) -> Caller:
 
 
 def _touch(till_id: int, last_used) -> None:
-    """Keeps `last_used_at` to the minute: at most one write per till per minute, not one per request."""
+    """Keeps `last_used_at` and `basic_last_used_at` (the till still uses Basic auth) to the minute: at most
+    one write per till per minute, not one per request. `last_used` is the row's basic_last_used_at."""
     now = timezone.now()
     last = selectors.as_datetime(last_used)
     if last is None or now - last > LAST_USED_RESOLUTION:
-        Till.objects.filter(pk=till_id).update(last_used_at=now)
+        Till.objects.filter(pk=till_id).update(last_used_at=now, basic_last_used_at=now)
 
 
 def authenticate_client(token: str) -> Caller:
     """Returns the API client a live OAuth2 access token belongs to."""
-    row = selectors.client_row(hashlib.sha256(token.encode("utf-8")).hexdigest())
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    row = selectors.client_row(checksum)
     if row is None:
-        raise Unauthenticated("Invalid or expired access token.")
+        # Not an API client's: perhaps a till's OAuth2 credentials (a second query only for those).
+        return till_oauth.authenticate_till_token(checksum)
     (expires, client_pk, client_id, name, active, org_id, org_code, mode,
      group_id, group_name, group_active, grants_all, group_version, catalogue_version) = row
     if not active or expires is None or selectors.as_datetime(expires) <= timezone.now():

@@ -38,6 +38,8 @@ class EnforcementErrorCode(ErrorCode):
     AUTHORIZATION_UNAVAILABLE = ("authorization_unavailable", 503,
                                  "No decision can be made now: the database is unreachable (till: 4001).")
     INVALID_BASIC_AUTH_ENABLED = "invalid_basic_auth_enabled", 400, "basic_auth_enabled must be true or false."
+    INVALID_BASIC_AUTH_FOR_NEW_TILLS = ("invalid_basic_auth_for_new_tills", 400,
+                                        "basic_auth_for_new_tills must be true or false.")
     INVALID_ENFORCEMENT_MODE = "invalid_enforcement_mode", 400, "enforcement_mode must be enforce or report_only."
     INVALID_DAYS = "invalid_days", 400, "days must be a whole number from 1 to 365."
     INVALID_OUTCOME = "invalid_outcome", 400, "outcome must be allowed, denied or would_deny."

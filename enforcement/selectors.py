@@ -37,7 +37,7 @@ def _till_sql() -> tuple[str, list]:
     group, resolved by the stores app's rule (stores.selectors.effective_group_id_sql)."""
     effective, params = store_selectors.effective_group_id_sql(store="s", org_id="o.id")
     return f"""
-        SELECT t.id, t.code, t.secret_hash, t.is_active, t.last_used_at,
+        SELECT t.id, t.code, t.secret_hash, t.is_active, t.basic_last_used_at,
                s.id, s.code, s.access_group_id,
                o.id, o.code, o.basic_auth_enabled, o.enforcement_mode,
                {_GROUP_COLUMNS},

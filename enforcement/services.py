@@ -26,11 +26,13 @@ def _require(check, actor, message: str) -> None:
 
 @transaction.atomic
 def org_enforcement_update(*, actor, org: Org, basic_auth_enabled: bool | None = None,
-                           enforcement_mode: str | None = None) -> Org:
-    """Returns the org with Basic auth switched and/or its enforcement mode changed."""
+                           enforcement_mode: str | None = None, basic_auth_for_new_tills: bool | None = None) -> Org:
+    """Returns the org with Basic auth switched, its enforcement mode changed and/or whether new tills get a
+    Basic secret (`basic_auth_for_new_tills`; off: OAuth2 credentials only)."""
     _require(can_change_enforcement, actor, "You may not change enforcement settings.")
     org = Org.objects.select_for_update().get(pk=org.pk)
-    before = {"basic_auth_enabled": org.basic_auth_enabled, "enforcement_mode": org.enforcement_mode}
+    before = {"basic_auth_enabled": org.basic_auth_enabled, "enforcement_mode": org.enforcement_mode,
+              "basic_auth_for_new_tills": org.basic_auth_for_new_tills}
     if basic_auth_enabled is not None:
         if not isinstance(basic_auth_enabled, bool):
             raise InvalidInput("basic_auth_enabled must be true or false.",
@@ -42,9 +44,15 @@ def org_enforcement_update(*, actor, org: Org, basic_auth_enabled: bool | None =
                                code=EnforcementErrorCode.INVALID_ENFORCEMENT_MODE,
                                fields={"enforcement_mode": [", ".join(Org.EnforcementMode.values)]})
         org.enforcement_mode = enforcement_mode
-    after = {"basic_auth_enabled": org.basic_auth_enabled, "enforcement_mode": org.enforcement_mode}
+    if basic_auth_for_new_tills is not None:
+        if not isinstance(basic_auth_for_new_tills, bool):
+            raise InvalidInput("basic_auth_for_new_tills must be true or false.",
+                               code=EnforcementErrorCode.INVALID_BASIC_AUTH_FOR_NEW_TILLS)
+        org.basic_auth_for_new_tills = basic_auth_for_new_tills
+    after = {"basic_auth_enabled": org.basic_auth_enabled, "enforcement_mode": org.enforcement_mode,
+             "basic_auth_for_new_tills": org.basic_auth_for_new_tills}
     if after != before:
-        org.save(update_fields=["basic_auth_enabled", "enforcement_mode"])
+        org.save(update_fields=["basic_auth_enabled", "enforcement_mode", "basic_auth_for_new_tills"])
         audit.record(org=org, actor=actor, action="org.enforcement", target=org, before=before, after=after)
     return org
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from accessadmin import registry
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
 from accessadmin.pages import page_view, paginate, query_without_page
@@ -27,18 +28,22 @@ def _days(request, default=30) -> int:
 def enforcement_settings(request):
     org = request.org
     form = EnforcementForm(request.POST or None, initial={"basic_auth_enabled": org.basic_auth_enabled,
+                                                          "basic_auth_for_new_tills": org.basic_auth_for_new_tills,
                                                           "enforcement_mode": org.enforcement_mode})
     if request.method == "POST" and form.is_valid():
         try:
             services.org_enforcement_update(actor=request.user, org=org,
                                             basic_auth_enabled=form.cleaned_data["basic_auth_enabled"],
-                                            enforcement_mode=form.cleaned_data["enforcement_mode"])
+                                            enforcement_mode=form.cleaned_data["enforcement_mode"],
+                                            basic_auth_for_new_tills=form.cleaned_data["basic_auth_for_new_tills"])
         except AppError as e:
             apply_error(form, e)
         else:
             messages.success(request, "Enforcement settings saved. They apply from the next request.")
             return redirect("stores:enforcement")
-    return render(request, "enforcement/enforcement_form.html", {"form": form, "org": org})
+    # Other apps add their parts (rollout: the path from report-only to enforce; tills by auth method).
+    return render(request, "enforcement/enforcement_form.html", {
+        "form": form, "org": org, "sections": registry.render_sections("enforcement.settings", request, org)})
 
 
 @page_view(policies.can_view_usage)
@@ -81,4 +86,3 @@ def usage_suggest(request, code):
     return render(request, "enforcement/usage_suggest.html", {
         "store": store, "days": days, "form": form, "cells": cellsmod.payload(grants, resources),
         "effective": store_selectors.effective_group(store).group})
-

@@ -18,4 +18,7 @@ class StoresErrorCode(ErrorCode):
     USER_NOT_FOUND = "user_not_found", 404, "No user of this username in the organization (store managers)."
     ACCESS_GROUP_REQUIRED = ("access_group_required", 400,
                              "An API client needs an access group of its org or a built-in one.")
+    TILL_INACTIVE = "till_inactive", 409, "The till is deactivated: it gets no new OAuth2 credentials."
+    BASIC_SECRET_NOT_ALLOWED = ("basic_secret_not_allowed", 409,
+                                "The till has no Basic secret and the org gives none to new tills (OAuth2 only).")
     GROUP_INACTIVE = "group_inactive", 409, "The access group is inactive: it takes no stores or API clients."

@@ -239,8 +239,9 @@ def _next_code(org: Org, store: Store) -> str:
 
 @transaction.atomic
 def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | None = None,
-                secret_hash: str | None = None) -> tuple[Till, str]:
-    """Returns the new till of `store` and its secret (shown once; only a hash is kept).
+                secret_hash: str | None = None) -> tuple[Till, str | None]:
+    """Returns the new till of `store` and its secret (shown once; only a hash is kept), or None when the org
+    gives new tills no Basic secret (`basic_auth_for_new_tills` off; stores.till_oauth adds OAuth2 credentials).
 
     `secret_hash`, when given, must be credentials.hash_secret(secret): bulk seeding hashes one shared
     demo secret once instead of once per till.
@@ -258,11 +259,15 @@ def till_create(*, actor, org: Org, store: Store, code: str = "", secret: str | 
     if Till.objects.filter(code=code).exists():
         raise Conflict(f"A till with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE,
                        fields={"code": ["This code is taken."]})
-    secret = secret or credentials.new_secret()
+    if org.basic_auth_for_new_tills:
+        secret = secret or credentials.new_secret()
+        secret_hash = secret_hash or credentials.hash_secret(secret)
+    else:
+        # The org gives new tills OAuth2 credentials only (stores.till_oauth): no Basic secret at all.
+        secret, secret_hash = None, ""
     try:
         with transaction.atomic():
-            till = Till.objects.create(org=org, store=store, code=code,
-                                       secret_hash=secret_hash or credentials.hash_secret(secret))
+            till = Till.objects.create(org=org, store=store, code=code, secret_hash=secret_hash)
     except IntegrityError:
         raise Conflict(f"A till with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE) from None
     audit.record(org=org, actor=actor, action="till.create", target=till, after=_till_state(till))
@@ -274,6 +279,9 @@ def till_rotate_secret(*, actor, org: Org, till: Till) -> tuple[Till, str]:
     """Returns the till and its new secret (shown once). The old secret stops working at once."""
     _require(can_manage_tills, actor, "You may not manage tills.")
     till = Till.objects.select_for_update().select_related("store").get(pk=till.pk, org=org)
+    if not till.secret_hash and not org.basic_auth_for_new_tills:
+        raise Conflict(f"Till {till.code} has no Basic secret and the organization gives none to new tills; "
+                       "use its OAuth2 client credentials.", code=StoresErrorCode.BASIC_SECRET_NOT_ALLOWED)
     secret = credentials.new_secret()
     till.secret_hash = credentials.hash_secret(secret)
     till.secret_rotated_at = timezone.now()
@@ -291,6 +299,10 @@ def till_set_active(*, actor, org: Org, till: Till, active: bool) -> Till:
         before = _till_state(till)
         till.is_active = active
         till.save(update_fields=["is_active", "updated_at"])
+        if not active and till.oauth_application_id:
+            # Its OAuth2 tokens end too (the enforcement query refuses them anyway from the next request).
+            RefreshToken.objects.filter(application_id=till.oauth_application_id).delete()
+            AccessToken.objects.filter(application_id=till.oauth_application_id).delete()
         audit.record(org=org, actor=actor, action="till.activate" if active else "till.deactivate", target=till,
                      before=before, after=_till_state(till))
     return till

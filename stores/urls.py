@@ -3,7 +3,7 @@ actions of a group's page under /groups/ (namespace "groups")."""
 
 from django.urls import path
 
-from . import views
+from . import till_oauth_views, views
 
 urlpatterns = [
     path("", views.store_list, name="list"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("-/tills/<str:code>/rotate/", views.till_rotate, name="till-rotate"),
     path("-/tills/<str:code>/deactivate/", views.till_set_active, {"active": False}, name="till-deactivate"),
     path("-/tills/<str:code>/activate/", views.till_set_active, {"active": True}, name="till-activate"),
+    path("-/tills/<str:code>/oauth-client/", till_oauth_views.till_oauth_create, name="till-oauth-create"),
+    path("-/tills/<str:code>/oauth-client/revoke/", till_oauth_views.till_oauth_revoke, name="till-oauth-revoke"),
     path("-/api-clients/", views.api_client_list, name="api-clients"),
     path("-/api-clients/new/", views.api_client_create, name="api-client-create"),
     path("-/api-clients/<int:pk>/revoke/", views.api_client_revoke, name="api-client-revoke"),

@@ -18,7 +18,7 @@ from accessadmin.pages import page_view, paginate, query_without_page
 from groups import selectors as group_selectors
 from groups.policies import can_manage_groups
 
-from . import selectors, services
+from . import selectors, services, till_oauth
 from .forms import ApiClientForm, ManagerForm, StoreCodesForm, StoreForm, TillCreateForm
 from .policies import (
     can_create_store,
@@ -182,11 +182,14 @@ def till_create(request):
                           initial={"store": request.GET.get("store")})
     if request.method == "POST" and form.is_valid():
         try:
-            till, secret = services.till_create(actor=request.user, org=request.org,
-                                                store=form.cleaned_data["store"], code=form.cleaned_data["code"])
+            till, secret, oauth = till_oauth.till_create_with_credentials(
+                actor=request.user, org=request.org, store=form.cleaned_data["store"], code=form.cleaned_data["code"])
         except AppError as e:
             apply_error(form, e)
         else:
+            if oauth is not None:  # the org gives new tills OAuth2 credentials only
+                return _once(request, "stores/till_oauth_secret.html",
+                             {"till": till, "credentials": oauth, "created": True})
             return _once(request, "stores/till_secret.html", {"till": till, "secret": secret, "created": True})
     return render(request, "stores/till_form.html", {"form": form})
 

@@ -13,6 +13,7 @@ class OrgSettings(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     basic_auth_enabled = serializers.BooleanField()
+    basic_auth_for_new_tills = serializers.BooleanField(help_text="New tills get a Basic secret; false: OAuth2 only.")
     enforcement_mode = serializers.ChoiceField(choices=Org.EnforcementMode.values)
 
 

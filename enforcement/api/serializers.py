@@ -9,6 +9,7 @@ from groups.models import AccessGroup
 
 class OrgSettingsInput(Input):
     basic_auth_enabled = serializers.BooleanField(required=False)
+    basic_auth_for_new_tills = serializers.BooleanField(required=False)
     enforcement_mode = serializers.CharField(required=False)
 
 
@@ -22,4 +23,4 @@ class SuggestionInput(Input):
 
 def org_payload(org) -> dict:
     return {"code": org.code, "name": org.name, "basic_auth_enabled": org.basic_auth_enabled,
-            "enforcement_mode": org.enforcement_mode}
+            "basic_auth_for_new_tills": org.basic_auth_for_new_tills, "enforcement_mode": org.enforcement_mode}

@@ -44,7 +44,8 @@ class OrgSettingsView(OrgScopedMixin, APIView):
         data = validated(OrgSettingsInput, request.data)
         org = services.org_enforcement_update(actor=request.user, org=self.org,
                                               basic_auth_enabled=data.get("basic_auth_enabled"),
-                                              enforcement_mode=data.get("enforcement_mode"))
+                                              enforcement_mode=data.get("enforcement_mode"),
+                                              basic_auth_for_new_tills=data.get("basic_auth_for_new_tills"))
         return Response(org_payload(org))
 
 

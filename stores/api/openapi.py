@@ -41,10 +41,21 @@ class Till(serializers.Serializer):
     created_at = serializers.DateTimeField()
     secret_rotated_at = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
+    basic_auth = serializers.BooleanField(help_text="The till has a Basic secret.")
+    oauth_client = serializers.BooleanField(help_text="The till holds OAuth2 client credentials.")
+    basic_last_used_at = serializers.DateTimeField(allow_null=True, help_text="Last seen with Basic auth.")
+    oauth_last_used_at = serializers.DateTimeField(allow_null=True, help_text="Last seen with an OAuth2 token.")
 
 
 class TillWithSecret(Till):
     secret = serializers.CharField(help_text="Shown once: keep it, it cannot be read again.")
+
+
+class TillCreated(Till):
+    secret = serializers.CharField(required=False, help_text="The Basic secret, shown once; absent when the org "
+                                                             "gives new tills OAuth2 credentials only.")
+    client_id = serializers.CharField(required=False, help_text="OAuth2 client id (org without Basic for new tills).")
+    client_secret = serializers.CharField(required=False, help_text="OAuth2 client secret, shown once.")
 
 
 class TillList(serializers.Serializer):

@@ -59,7 +59,9 @@ class ApiClientInput(Input):
 
 def till_payload(till, secret: str | None = None) -> dict:
     body = {"code": till.code, "store": till.store.code, "active": till.is_active, "created_at": till.created_at,
-            "secret_rotated_at": till.secret_rotated_at, "last_used_at": till.last_used_at}
+            "secret_rotated_at": till.secret_rotated_at, "last_used_at": till.last_used_at,
+            "basic_auth": bool(till.secret_hash), "oauth_client": till.oauth_application_id is not None,
+            "basic_last_used_at": till.basic_last_used_at, "oauth_last_used_at": till.oauth_last_used_at}
     if secret is not None:
         body["secret"] = secret
     return body

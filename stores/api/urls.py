@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from . import views
+from . import till_oauth, views
 
 # Every path answers with and without its trailing slash.
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
             name="api-till-deactivate"),
     re_path(r"^tills/(?P<code>[A-Za-z0-9._-]+)/activate/?$", views.TillActivateView.as_view(),
             name="api-till-activate"),
+    re_path(r"^tills/(?P<code>[A-Za-z0-9._-]+)/oauth-client/?$", till_oauth.TillOAuthClientView.as_view(),
+            name="api-till-oauth-client"),
     re_path(r"^tills/(?P<code>[A-Za-z0-9._-]+)/effective-permissions/?$",
             views.TillEffectivePermissionsView.as_view(), name="api-till-effective-permissions"),
     re_path(r"^api-clients/?$", views.ApiClientListView.as_view(), name="api-clients"),

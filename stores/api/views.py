@@ -16,7 +16,7 @@ from groups import selectors as group_selectors
 from groups.api.serializers import StoresInput, group_payload
 from groups.policies import can_manage_groups
 
-from .. import selectors, services
+from .. import selectors, services, till_oauth
 from ..policies import can_delegate_stores, can_manage_api_clients, can_manage_tills, can_view_stores
 from . import openapi as doc
 from .serializers import (
@@ -151,13 +151,17 @@ class StoreTillsView(TillsAPIView):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         return Response({"results": [till_payload(t) for t in selectors.till_list(org=self.org, store=store)]})
 
-    @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses={201: doc.TillWithSecret})
+    @extend_schema(operation_id="store_tills_create", request=TillCreateInput, responses={201: doc.TillCreated})
     @never_stored
     def post(self, request, code):
         store = selectors.store_get(actor=request.user, org=self.org, code=code)
         data = validated(TillCreateInput, request.data)
-        till, secret = services.till_create(actor=request.user, org=self.org, store=store, code=data["code"])
-        return Response(till_payload(till, secret), status=status.HTTP_201_CREATED)
+        till, secret, oauth = till_oauth.till_create_with_credentials(actor=request.user, org=self.org, store=store,
+                                                                      code=data["code"])
+        body = till_payload(till, secret)
+        if oauth is not None:
+            body.update(client_id=oauth.client_id, client_secret=oauth.client_secret)
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TillListView(TillsAPIView, GenericAPIView):

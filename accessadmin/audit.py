@@ -172,3 +172,38 @@ def record(*, org, actor, action: str, target, before=None, after=None, target_t
 def record_many(events: list[dict]) -> None:
     """Writes many events in one query; each dict has record()'s keyword arguments."""
     AuditEvent.objects.bulk_create([_event(**e) for e in events], batch_size=1000)
+
+
+def record_each(*, org, actor, action: str, target, changes: list[tuple[object, object]]) -> int:
+    """Writes one event per (before, after) pair of `changes`, all by `actor` doing `action` on `target`,
+    and returns how many. Many-row writes (allocating 10,000 stores) use it: one COPY on PostgreSQL, one
+    bulk INSERT elsewhere, instead of a model instance and a parameter list per event."""
+    if not changes:
+        return 0
+    from django.db import connection
+    from django.utils import timezone
+
+    template = _event(org=org, actor=actor, action=action, target=target)
+    if connection.vendor != "postgresql":
+        events = []
+        for before, after in changes:
+            event = AuditEvent(**{f.attname: getattr(template, f.attname) for f in AuditEvent._meta.concrete_fields
+                                  if not f.primary_key})
+            event.before, event.after = jsonable(before), jsonable(after)
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        return len(events)
+    import json
+
+    now = timezone.now()
+    head = (template.org_id, template.actor_id, template.actor_repr, template.actor_kind, template.actor_label,
+            template.action, template.target_type, template.target_id, template.target_repr)
+    columns = ("org_id, actor_id, actor_repr, actor_kind, actor_label, action, target_type, target_id, "
+               "target_repr, before, after, created_at")
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for before, after in changes:
+                copy.write_row((*head,
+                                None if before is None else json.dumps(jsonable(before)),
+                                None if after is None else json.dumps(jsonable(after)), now))
+    return len(changes)

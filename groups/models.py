@@ -113,3 +113,30 @@ class DefaultAccessGroup(models.Model):
 
     def __str__(self):
         return f"{self.org_id} → {self.group_id}"
+
+
+class GroupStoreCount(models.Model):
+    """How many of an org's stores are allocated to a group; `group` None counts the org's stores with no
+    group (they follow the default). A built-in group is shared by every org, so the count is per org and
+    group, not a column of the group.
+
+    Kept by the writes that move stores, in their transaction (groups.services.store_counts_apply); a
+    missing row means 0. `manage.py store_counts --check` compares every row with a real count."""
+
+    org = models.ForeignKey("accessadmin.Org", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(AccessGroup, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="store_counts")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "group"], name="storecount_unique_per_org_group"),
+            models.UniqueConstraint(fields=["org"], condition=Q(group__isnull=True),
+                                    name="storecount_unique_per_org_ungrouped"),
+            # A writer that forgot to lock the stores it moves would drive a count below zero: refuse it.
+            models.CheckConstraint(condition=Q(count__gte=0), name="storecount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["org", "count", "group"], name="storecount_org_count")]
+
+    def __str__(self):
+        return f"{self.org_id}:{self.group_id}={self.count}"

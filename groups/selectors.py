@@ -4,14 +4,15 @@ Stores are the stores app's; they are read here only through the reverse relatio
 the org (`group.stores`, `org.stores`), never by importing that app.
 """
 
-from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Prefetch, Value, When
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from accessadmin.models import AuditEvent, Org
 from accessadmin.tenancy import scope
 
 from . import cells as cellsmod
+from . import store_counts
 from .builtins import POS
 from .models import AccessGroup, ApiResource, DefaultAccessGroup, PermissionCell
 
@@ -38,24 +39,31 @@ def default_group_id_sql(*, org_id: str) -> tuple[str, list]:
     return f"COALESCE(({chosen}), ({pos}))", [POS]
 
 
-def _store_count(org: Org):
-    stores = AccessGroup._meta.get_field("stores").related_model.objects  # the reverse relation's model
-    per_group = (stores.filter(org=org, access_group=OuterRef("pk")).order_by()
-                 .values("access_group").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(per_group, output_field=IntegerField()), 0)
-
-
 def group_list(*, org: Org, default: AccessGroup | None = None):
-    """Returns the groups `org` sees, with `store_count` (its own stores only) and `is_default`."""
+    """Returns the groups `org` sees, with `store_count` (its own stores allocated to the group, kept by
+    groups.store_counts) and `is_default`."""
     if org is None:
         return AccessGroup.objects.none()
     default = default or default_group(org=org)
     return (AccessGroup.objects.visible_to(org)
             .select_related("created_by", "updated_by")
             .prefetch_related(Prefetch("cells", queryset=PermissionCell.objects.select_related("resource")))
-            .annotate(store_count=_store_count(org),
+            .annotate(store_count=store_counts.of_group_expression(org_id=org.pk),
                       is_default=Case(When(pk=default.pk, then=Value(True)), default=Value(False),
                                       output_field=BooleanField())))
+
+
+def group_list_for_bulk(*, org: Org, ids: list[int]) -> list[AccessGroup]:
+    """Returns the groups among `ids` that `org` sees (others' ids drop out), by name, each with
+    `active_clients`: [{"id", "name", "client_id"}] of its active API clients (one query for all)."""
+    clients = AccessGroup._meta.get_field("api_clients").related_model.objects  # the reverse relation's model
+    groups = list(group_list(org=org).filter(pk__in=ids).order_by(Lower("name"), "pk")
+                  .prefetch_related(Prefetch("api_clients", to_attr="active_client_rows",
+                                             queryset=clients.filter(is_active=True).order_by("name", "pk"))))
+    for group in groups:
+        group.active_clients = [{"id": c.pk, "name": c.name, "client_id": c.client_id}
+                                for c in group.active_client_rows]
+    return groups
 
 
 def group_get(*, org: Org, pk) -> AccessGroup:
@@ -64,6 +72,17 @@ def group_get(*, org: Org, pk) -> AccessGroup:
         return group_list(org=org).get(pk=pk)
     except (AccessGroup.DoesNotExist, ValueError, TypeError):
         raise Http404("Not found.") from None
+
+
+def group_names(*, ids) -> dict[int, str]:
+    """Returns {id: name} of the groups with those ids (one query, whatever their number)."""
+    ids = list(ids)
+    return dict(AccessGroup.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def group_choices(*, org: Org):
+    """Returns the groups `org` sees with only id, name and status, by name (case-insensitive): for choices."""
+    return AccessGroup.objects.visible_to(org).only("pk", "name", "is_active", "org").order_by(Lower("name"), "pk")
 
 
 def active_groups(*, org: Org):
@@ -81,8 +100,8 @@ def group_api_clients(*, group: AccessGroup) -> list[dict]:
 
 
 def inheriting_store_count(*, org: Org) -> int:
-    """Returns how many of the org's stores have no group and so follow the default."""
-    return org.stores.filter(access_group__isnull=True).count()
+    """Returns how many of the org's stores have no group and so follow the default (a kept count)."""
+    return store_counts.ungrouped(org_id=org.pk)
 
 
 def group_history(*, org: Org, group: AccessGroup):

@@ -11,19 +11,24 @@ writer that could add stores to a group, so no interleaving can leave an inactiv
 
 import re
 import secrets
+from collections import Counter
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
-from accessadmin import audit
+from accessadmin import audit, versions
 from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput, NotFound
 from accessadmin.models import Org, User
 from accessadmin.policies import may_use_name
 from accessadmin.services import check_namespace
 from accessadmin.validation import clean_name
+from groups import cells as cellsmod
+from groups import selectors as group_selectors
 from groups import services as group_services
+from groups import store_counts
 from groups.models import AccessGroup
 from groups.policies import check_can_receive_stores
 
@@ -37,9 +42,12 @@ from .policies import (
     can_edit_store,
     can_manage_api_clients,
     can_manage_tills,
+    manages_all_stores,
+    may_allocate_to,
     stores_visible,
 )
 
+CHUNK = 2000  # stores per statement (SQLite limits a statement's parameters)
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 UNSET = object()
 
@@ -81,6 +89,7 @@ def store_create(*, actor, org: Org, code: str, name: str, city: str = "",
             store = Store.objects.create(org=org, code=code, name=name, city=city)
     except IntegrityError:
         raise Conflict(f"A store with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE) from None
+    store_counts.apply(org_id=org.pk, deltas={None: 1})
     audit.record(org=org, actor=actor, action="store.create", target=store, after=_state(store))
     if access_group is not None:
         stores_allocate(actor=actor, org=org, group=access_group, store_codes=[code])
@@ -139,17 +148,20 @@ def store_revoke_manager(*, actor, org: Org, store: Store, username: str) -> Use
 
 # --- allocation to access groups ---------------------------------------------------------------------------
 
-def _stores_for(actor, org, codes) -> list[Store]:
+def _locked_stores(actor, org, codes) -> list[tuple[int, str, int | None]]:
+    """Returns [(id, code, group id)] of the stores with those codes, in the order given, under their row
+    locks (taken in id order, so overlapping allocations cannot deadlock). All or nothing: any code that is
+    not one of the actor's stores refuses the lot."""
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c for c in codes):
         raise InvalidInput("stores must be a non-empty list of store codes.", code=StoresErrorCode.INVALID_STORES,
                            fields={"stores": ["A non-empty list of store codes."]})
     codes = list(dict.fromkeys(codes))
     visible = stores_visible(actor, org) if actor is not None else Store.objects.filter(org=org)
     found = {}
-    for start in range(0, len(codes), 2000):
-        chunk = codes[start:start + 2000]
-        found.update({s.code: s for s in visible.filter(code__in=chunk).select_for_update(of=("self",))
-                     .select_related("access_group")})
+    for start in range(0, len(codes), CHUNK):
+        rows = (visible.filter(code__in=codes[start:start + CHUNK]).select_for_update(of=("self",))
+                .order_by("pk").values_list("pk", "code", "access_group_id"))
+        found.update({code: (pk, code, group_id) for pk, code, group_id in rows})
     missing = [c for c in codes if c not in found]
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
@@ -159,25 +171,68 @@ def _stores_for(actor, org, codes) -> list[Store]:
     return [found[c] for c in codes]
 
 
+def _move(org: Org, rows, group_id: int | None) -> None:
+    """Points the locked stores `rows` at `group_id` (None: no group) and keeps the per-group store counts:
+    one UPDATE per CHUNK stores and one upsert of the counts, whatever the number of groups they left."""
+    now = timezone.now()
+    ids = [pk for pk, _, _ in rows]
+    for start in range(0, len(ids), CHUNK):
+        Store.objects.filter(pk__in=ids[start:start + CHUNK]).update(access_group_id=group_id, updated_at=now)
+    deltas = Counter()
+    for _, _, before in rows:
+        deltas[before] -= 1
+    deltas[group_id] += len(rows)
+    store_counts.apply(org_id=org.pk, deltas=deltas)
+    versions.changed(org.pk)  # QuerySet.update sends no signal: the tills' decisions change (accessadmin.versions)
+
+
+def _check_not_wider(*, actor, org: Org, rows, target: AccessGroup) -> None:
+    """Raises 403 group_too_wide unless `actor` may move every store of `rows` ([(id, code, group id)]) to
+    `target` (the decision is stores.policies.may_allocate_to; each distinct group's cells are read once)."""
+    if actor is None or manages_all_stores(actor):
+        return
+    default_id = None
+    current = {}
+    for _, code, group_id in rows:
+        if group_id is None:
+            default_id = default_id or group_selectors.default_group(org=org).pk
+            group_id = default_id
+        if group_id != target.pk:
+            current.setdefault(group_id, []).append(code)
+    if not current:
+        return
+    resources = group_selectors.resource_list()
+    groups = AccessGroup.objects.filter(pk__in=[target.pk, *current]).prefetch_related("cells__resource")
+    grants = {g.pk: cellsmod.of_group(g, resources) for g in groups}
+    refused = sorted(code for group_id, codes in current.items() for code in codes
+                     if not may_allocate_to(actor, group_grants=grants[target.pk], current_grants=grants[group_id]))
+    if refused:
+        shown = ", ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
+        raise Forbidden(f"{target.name} allows more than the current group of {shown}; only Access control may "
+                        "widen what a store's tills may do.", code=StoresErrorCode.GROUP_TOO_WIDE,
+                        fields={"access_group": [f"{target.name} allows more than the store's current group."]},
+                        extra={"stores": refused[:100]})
+
+
 @transaction.atomic
 def stores_allocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
     """Returns how many stores moved to `group`. All or nothing: any unknown code refuses the lot.
 
-    Takes the target group's row lock, so a concurrent deactivation waits and then sees the stores.
+    Takes the target group's row lock, so a concurrent deactivation waits and then sees the stores; then the
+    stores' row locks, so it knows which group each store leaves (the audit's "before" and the counts).
+    One audit event per store moved (group.allocate on the group), written in one COPY.
     """
     group = group_services.group_lock(group=group)
     check_can_receive_stores(group)
-    stores = _stores_for(actor, org, store_codes)
-    moving = [s for s in stores if s.access_group_id != group.pk]
+    rows = _locked_stores(actor, org, store_codes)
+    _check_not_wider(actor=actor, org=org, rows=rows, target=group)
+    moving = [row for row in rows if row[2] != group.pk]
     if moving:
-        now = timezone.now()
-        ids = [s.pk for s in moving]
-        for start in range(0, len(ids), 2000):
-            Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=group, updated_at=now)
-        audit.record_many([
-            {"org": org, "actor": actor, "action": "group.allocate", "target": group,
-             "before": {"store": s.code, "group": s.access_group.name if s.access_group else None},
-             "after": {"store": s.code, "group": group.name}} for s in moving])
+        _move(org, moving, group.pk)
+        names = group_selectors.group_names(ids={before for _, _, before in moving if before is not None})
+        audit.record_each(org=org, actor=actor, action="group.allocate", target=group, changes=[
+            ({"store": code, "group": names.get(before)}, {"store": code, "group": group.name})
+            for _, code, before in moving])
     return len(moving)
 
 
@@ -185,20 +240,17 @@ def stores_allocate(*, actor, org: Org, group: AccessGroup, store_codes: list[st
 def stores_unallocate(*, actor, org: Org, group: AccessGroup, store_codes: list[str]) -> int:
     """Returns how many stores left `group` (they fall back to the default). Every store must be in it."""
     group = group_services.group_lock(group=group)
-    stores = _stores_for(actor, org, store_codes)
-    outside = [s.code for s in stores if s.access_group_id != group.pk]
+    stores = _locked_stores(actor, org, store_codes)
+    outside = [code for _, code, before in stores if before != group.pk]
     if outside:
         raise Conflict(f"Not allocated to {group.name}: {', '.join(outside[:10])}.",
                        code=StoresErrorCode.STORE_NOT_IN_GROUP,
                        extra={"stores": outside[:100]})
-    ids = [s.pk for s in stores]
-    now = timezone.now()
-    for start in range(0, len(ids), 2000):
-        Store.objects.filter(pk__in=ids[start:start + 2000]).update(access_group=None, updated_at=now)
-    audit.record_many([
-        {"org": org, "actor": actor, "action": "group.unallocate", "target": group,
-         "before": {"store": s.code, "group": group.name}, "after": {"store": s.code, "group": None}}
-        for s in stores])
+    # Unallocated stores act with the org's default group, which may be wider than this one.
+    _check_not_wider(actor=actor, org=org, rows=stores, target=group_selectors.default_group(org=org))
+    _move(org, stores, None)
+    audit.record_each(org=org, actor=actor, action="group.unallocate", target=group, changes=[
+        ({"store": code, "group": group.name}, {"store": code, "group": None}) for _, code, _ in stores])
     return len(stores)
 
 
@@ -210,6 +262,20 @@ def store_set_group(*, actor, org: Org, store: Store, group: AccessGroup | None)
             stores_unallocate(actor=actor, org=org, group=store.access_group, store_codes=[store.code])
     else:
         stores_allocate(actor=actor, org=org, group=group, store_codes=[store.code])
+
+
+@transaction.atomic
+def store_counts_check(*, org: Org, repair: bool = False) -> dict[int | None, int]:
+    """Returns {group id or None: kept − real} for every group whose kept store count (groups.store_counts)
+    differs from a real count of the org's stores; with `repair`, the kept counts become the real ones.
+
+    Holds the counts' lock while it counts, so no allocation lands between the count and the comparison."""
+    store_counts.lock(org_id=org.pk)
+    real = dict(Store.objects.filter(org=org).order_by().values("access_group")
+                .annotate(n=Count("pk")).values_list("access_group", "n"))
+    if repair:
+        return store_counts.rebuild(org_id=org.pk, counts=real)
+    return store_counts.differences(org_id=org.pk, counts=real)
 
 
 # --- tills and API clients ---------------------------------------------------------------------------------

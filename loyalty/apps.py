@@ -9,12 +9,13 @@ class LoyaltyConfig(AppConfig):
     def ready(self):
         from accessadmin import registry
 
-        from .errors import LoyaltyErrorCode
+        from .errors import GroupCode, GroupErrorCode, LoyaltyErrorCode
 
-        registry.register_error_codes(LoyaltyErrorCode)
+        registry.register_error_codes(LoyaltyErrorCode, GroupErrorCode, GroupCode)
         for target_type, label in (("loyalty.transaction", "Transaction"), ("loyalty.pointsaccount", "Points account"),
                                    ("loyalty.behavioralevent", "Behavioral event"),
-                                   ("loyalty.behavioraleventdefinition", "Behavioral event definition")):
+                                   ("loyalty.behavioraleventdefinition", "Behavioral event definition"),
+                                   ("loyalty.groupprogram", "Group loyalty program"), ("loyalty.usergroup", "User group")):
             registry.register_audit_type(target_type, label)
         registry.register_demo(self._seed_demo, order=30)
 

@@ -3,7 +3,7 @@
 
 from enum import nonmember
 
-from accessadmin.errors import ErrorCode
+from accessadmin.errors import ErrorCode, NumericErrorCode
 
 
 class LoyaltyErrorCode(ErrorCode):
@@ -23,3 +23,46 @@ class LoyaltyErrorCode(ErrorCode):
     DUPLICATE_NAME = "duplicate_name", 409, "The organization has a behavioral event of this name."
     INVALID_EVENT = "invalid_event", 400, "event must name a behavioral event (text)."
     EVENT_NOT_FOUND = "event_not_found", 404, "The organization has no behavioral event of this name."
+
+
+class GroupErrorCode(ErrorCode):
+    """Group loyalty (user groups, the group program, group wallets): the till API's /v2/userGroup2 (the string
+    code beside the number of its error body), the Admin API and the pages."""
+
+    surfaces = nonmember(("/v2", "/api/v1", "pages"))
+
+    GROUP_LOYALTY_DISABLED = "group_loyalty_disabled", 400, "The organization has group loyalty switched off."
+    GROUP_NOT_FOUND = "group_not_found", 404, "No user group of the caller's organization has this id."
+    INVALID_GROUP_ID = "invalid_group_id", 400, "A group id must be a whole number in range."
+    GROUP_ID_REQUIRED = "group_id_required", 400, "Name the group: id, externalId (or primaryUserId for a read)."
+    DUPLICATE_EXTERNAL_ID = "duplicate_external_id", 409, "The organization has a group with this externalId."
+    DUPLICATE_GROUP_NAME = "duplicate_group_name", 409, "The organization has a group of this name (any case)."
+    INVALID_GROUP_SIZE = "invalid_group_size", 400, "maxGroupSize must be from 1 to the organization's cap."
+    INVALID_PARENT = "invalid_parent", 400, "parentGroupId names no company of the org, or makes a cycle."
+    GROUP_INACTIVE = "group_inactive", 409, "The group is inactive: its primary member has left."
+    NOT_A_MEMBER = "not_a_member", 400, "The customer is not a current member of the group."
+    REDEMPTION_NOT_ALLOWED = "group_redemption_not_allowed", 400, \
+        "The member's permissions do not allow redeeming the group's points."
+    INVALID_IDENTIFIER = "invalid_identifier", 400, "identifierName must be mobile, email, externalId or id."
+    INVALID_TRACKER_TYPE = "invalid_tracker_type", 400, "type must be USERGROUP2 (and identifierType id)."
+    INVALID_DATE = "invalid_date", 400, "A date filter is not YYYY-MM-DD."
+    INVALID_SLABS = "invalid_slabs", 400, \
+        "slabs: ordered, first threshold 0, ascending thresholds, renewal ≤ threshold, unique names."
+    INVALID_PROGRAM = "invalid_program", 400, "A group program setting is out of range or of the wrong type."
+    PROGRAM_FORBIDDEN = "group_program_forbidden", 403, "Only administrators change the group program."
+
+
+class GroupCode(NumericErrorCode):
+    """The source platform's numeric codes of a join row's failure (/v2/userGroup2/join answers 200 with them
+    per row, and counts the rows in failureCount)."""
+
+    surfaces = nonmember(("/v2",))
+
+    PRIMARY_EXISTS = 1637, 400, "The group already has its primary member (it never changes)."
+    GROUP_FULL = 1638, 400, "Reached maximum group capacity."
+    UNKNOWN_PERMISSION = 1641, 400, "A permission that is not allow_/block_points_redemption or _transfer."
+    PRIMARY_ELSEWHERE = 1642, 400, "The customer is already the primary member of another group."
+    CUSTOMER_NOT_FOUND = 1601, 400, "No customer of the organization has this userId."
+    DEFAULT_ELSEWHERE = 1643, 400, "The customer already has another default group."
+    GROUP_INACTIVE = 1644, 400, "The group is inactive: nobody joins it."
+    INVALID_MEMBER = 1645, 400, "A row is not a valid member (userId, flags, role ≤ 50 characters)."

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "criteria",
     "connect",
     "privacy",
+    "rollout",
     "tillapi",
     "csp",
     "huey.contrib.djhuey",

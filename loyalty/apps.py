@@ -15,7 +15,8 @@ class LoyaltyConfig(AppConfig):
         for target_type, label in (("loyalty.transaction", "Transaction"), ("loyalty.pointsaccount", "Points account"),
                                    ("loyalty.behavioralevent", "Behavioral event"),
                                    ("loyalty.behavioraleventdefinition", "Behavioral event definition"),
-                                   ("loyalty.groupprogram", "Group loyalty program"), ("loyalty.usergroup", "User group")):
+                                   ("loyalty.groupprogram", "Group loyalty program"),
+                                   ("loyalty.usergroup", "User group")):
             registry.register_audit_type(target_type, label)
         registry.register_demo(self._seed_demo, order=30)
 

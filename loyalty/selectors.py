@@ -92,6 +92,15 @@ def program_enabled(*, org: Org) -> bool:
     return GroupProgram.objects.filter(org=org, enabled=True).exists()
 
 
+def require_enabled(*, org: Org) -> GroupProgram:
+    """Returns `org`'s group program; InvalidInput group_loyalty_disabled when it is switched off."""
+    program = program_get(org=org)
+    if not program.enabled:
+        raise InvalidInput("Group loyalty is not enabled for this organization.",
+                           code=GroupErrorCode.GROUP_LOYALTY_DISABLED)
+    return program
+
+
 def slabs_of(program: GroupProgram) -> list[Slab]:
     """Returns the program's slabs in order (lowest first)."""
     return [Slab(i, s["name"], int(s["threshold"]), int(s["renewal_threshold"])) for i, s in enumerate(program.slabs)]

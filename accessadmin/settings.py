@@ -217,7 +217,11 @@ SPECTACULAR_SETTINGS = {
                             "ConnectFileStatusEnum": ["running", "committing", "delivered", "skipped", "failed"],
                             "DeletionRequestStatusEnum": ["PENDING_APPROVAL", "APPROVED", "COMPLETED", "REJECTED",
                                                           "CANCELLED", "FAILED"],
-                            "TillRequestTypeEnum": ["CUSTOMER"]},
+                            "TillRequestTypeEnum": ["CUSTOMER"],
+                            "AccessGroupKindEnum": ["builtin", "custom"],
+                            "RolloutPlanStatusEnum": ["draft", "applied", "undone"],
+                            "RolloutProposalKindEnum": ["builtin", "existing", "custom"],
+                            "RolloutSubjectKindEnum": ["store", "client"]},
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.

@@ -9,17 +9,17 @@ from ..models import PlanAssignment, RolloutPlan
 from ..services import DAYS_MAX, DAYS_MIN
 
 
-class PlanCreate(serializers.Serializer):
+class RolloutPlanCreate(serializers.Serializer):
     days = serializers.IntegerField(min_value=DAYS_MIN, max_value=DAYS_MAX,
                                     help_text="Plan from the usage of the last this many days.")
 
 
-class GroupRef(serializers.Serializer):
+class RolloutGroupRef(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class PlanSummary(serializers.Serializer):
+class RolloutPlanSummary(serializers.Serializer):
     id = serializers.IntegerField()
     days = serializers.IntegerField()
     status = serializers.ChoiceField(choices=RolloutPlan.Status.values)
@@ -40,7 +40,7 @@ class PlanSummary(serializers.Serializer):
     undone_by = serializers.CharField(allow_null=True)
 
 
-class Move(serializers.Serializer):
+class RolloutMove(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanAssignment.Kind.values)
     # "from" is a keyword: set through the class namespace. A store on the default is "<default> (default)".
     locals()["from"] = serializers.CharField(allow_null=True, help_text="The group they act with today.")
@@ -48,25 +48,25 @@ class Move(serializers.Serializer):
     changes = serializers.BooleanField()
 
 
-class ProposedGroup(serializers.Serializer):
+class RolloutProposedGroup(serializers.Serializer):
     key = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=["builtin", "existing", "custom"],
                                    help_text="builtin: a built-in group covers the cells; existing: the org's own "
                                              "group holds exactly them; custom: a new group made on apply.")
-    group = GroupRef(allow_null=True, help_text="The group that exists, or the new one once applied.")
+    group = RolloutGroupRef(allow_null=True, help_text="The group that exists, or the new one once applied.")
     permissions = Cell(many=True)
     store_count = serializers.IntegerField()
     client_count = serializers.IntegerField()
-    moves = Move(many=True)
+    moves = RolloutMove(many=True)
 
 
-class Diff(serializers.Serializer):
+class RolloutDiff(serializers.Serializer):
     changing = serializers.IntegerField()
     unchanged = serializers.IntegerField()
 
 
-class WouldDenyRequest(serializers.Serializer):
+class RolloutWouldDenyRequest(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanAssignment.Kind.values)
     subject = serializers.CharField()
     resource = serializers.CharField(allow_blank=True)
@@ -76,33 +76,33 @@ class WouldDenyRequest(serializers.Serializer):
     reason = serializers.ChoiceField(choices=["no_cell", "not_in_group"])
 
 
-class WouldDeny(serializers.Serializer):
+class RolloutWouldDeny(serializers.Serializer):
     count = serializers.IntegerField()
-    requests = WouldDenyRequest(many=True)
+    requests = RolloutWouldDenyRequest(many=True)
 
 
-class Plan(PlanSummary):
-    default_group_before = GroupRef(allow_null=True)
-    groups = ProposedGroup(many=True)
-    diff = Diff()
-    would_deny = WouldDeny()
+class RolloutPlanDetail(RolloutPlanSummary):
+    default_group_before = RolloutGroupRef(allow_null=True)
+    groups = RolloutProposedGroup(many=True)
+    diff = RolloutDiff()
+    would_deny = RolloutWouldDeny()
 
 
-PlanPage = page_of(PlanSummary, "RolloutPlanPage")
+PlanPage = page_of(RolloutPlanSummary, "RolloutPlanPage")
 
 
-class ProposedRef(serializers.Serializer):
+class RolloutProposedRef(serializers.Serializer):
     key = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class Assignment(serializers.Serializer):
+class RolloutAssignment(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanAssignment.Kind.values)
     code = serializers.CharField()
-    group_before = GroupRef(allow_null=True, help_text="null: a store on the org's default group.")
-    proposed = ProposedRef()
+    group_before = RolloutGroupRef(allow_null=True, help_text="null: a store on the org's default group.")
+    proposed = RolloutProposedRef()
     requests = serializers.IntegerField()
     changes = serializers.BooleanField()
 
 
-AssignmentPage = page_of(Assignment, "RolloutAssignmentPage")
+AssignmentPage = page_of(RolloutAssignment, "RolloutAssignmentPage")

@@ -56,7 +56,8 @@ class PlanListView(RolloutAPIView, GenericAPIView):
         return self.get_paginated_response(
             [plan_summary(p, stale=p.status == "draft" and mark > p.basis_event_id) for p in page])
 
-    @extend_schema(operation_id="rollout_plans_create", request=doc.PlanCreate, responses={201: doc.Plan},
+    @extend_schema(operation_id="rollout_plans_create", request=doc.RolloutPlanCreate,
+                   responses={201: doc.RolloutPlanDetail},
                    description="Makes a plan from the usage of the last `days` days (1–90): for every store and "
                                "API client with usage, the least set of cells it used and its proposed group. "
                                "Nothing changes until the plan is applied.")
@@ -67,13 +68,13 @@ class PlanListView(RolloutAPIView, GenericAPIView):
 
 
 class PlanDetailView(RolloutAPIView):
-    @extend_schema(operation_id="rollout_plans_retrieve", responses=doc.Plan)
+    @extend_schema(operation_id="rollout_plans_retrieve", responses=doc.RolloutPlanDetail)
     def get(self, request, pk):
         return Response(self.detail(self.plan(pk)))
 
 
 class PlanApplyView(RolloutAPIView):
-    @extend_schema(operation_id="rollout_plans_apply", request=None, responses=doc.Plan,
+    @extend_schema(operation_id="rollout_plans_apply", request=None, responses=doc.RolloutPlanDetail,
                    description="Creates the plan's custom groups and moves its stores and API clients to their "
                                "proposed groups, in one audited transaction. 409 plan_stale when the allocation "
                                "changed after the plan was made; 409 plan_not_draft when it was applied before.")
@@ -83,7 +84,7 @@ class PlanApplyView(RolloutAPIView):
 
 
 class PlanUndoView(RolloutAPIView):
-    @extend_schema(operation_id="rollout_plans_undo", request=None, responses=doc.Plan,
+    @extend_schema(operation_id="rollout_plans_undo", request=None, responses=doc.RolloutPlanDetail,
                    description="Restores the allocation and the default group as they were before the plan was "
                                "applied; the groups it created are deactivated, not deleted. 409 plan_stale when "
                                "the allocation changed after the plan was applied.")
@@ -94,7 +95,7 @@ class PlanUndoView(RolloutAPIView):
 
 class ProposedGroupView(RolloutAPIView):
     @extend_schema(operation_id="rollout_plans_group_rename", request=ProposedGroupRenameInput,
-                   responses=doc.ProposedGroup,
+                   responses=doc.RolloutProposedGroup,
                    description="Renames a proposed custom group before the plan is applied.")
     def patch(self, request, pk, key):
         plan = self.plan(pk)

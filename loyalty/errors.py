@@ -45,6 +45,7 @@ class GroupErrorCode(ErrorCode):
         "maxGroupSize must be from 1 (and the current member count) to the organization's cap."
     INVALID_PARENT = "invalid_parent", 400, "parentGroupId names no company of the org, or makes a cycle."
     GROUP_INACTIVE = "group_inactive", 409, "The group is inactive: its primary member has left."
+    UNKNOWN_CUSTOMER = "unknown_customer", 400, "No customer of the organization has this id or identifier."
     NOT_A_MEMBER = "not_a_member", 400, "The customer is not a current member of the group."
     REDEMPTION_NOT_ALLOWED = "group_redemption_not_allowed", 400, \
         "The member's permissions do not allow redeeming the group's points."

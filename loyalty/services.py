@@ -492,7 +492,7 @@ def group_join(*, org: Org, group_id, members: list[dict], actor=None, now: date
             selectors.customer_id_of(org=org, customer_id=item["customer_id"])
         except AppError:
             raise InvalidInput(f"Item {i + 1}: no customer of the organization has userId {item['customer_id']}.",
-                               code=LoyaltyErrorCode.CUSTOMER_NOT_FOUND,
+                               code=GroupErrorCode.UNKNOWN_CUSTOMER,
                                fields={f"[{i}].userId": ["No such customer."]}) from None
     now = now or timezone.now()
     cap = min(group.max_group_size, program.max_group_size)

@@ -54,6 +54,12 @@ class PointsInput(Input):
     points = serializers.IntegerField(min_value=1, max_value=POINTS_MAX)
 
 
+class RedeemInput(PointsInput):
+    groupId = _customer_id(required=False, allow_null=True, default=None,  # noqa: N815
+                           help_text="Redeem from this user group's wallet (the customer must be a member allowed "
+                                     "to redeem); without it, from the customer's own.")
+
+
 class EventInput(Input):
     event = serializers.CharField(max_length=model_max_length(BehavioralEventDefinition, "name"))
     customer_id = _customer_id(required=False, allow_null=True, default=None)

@@ -21,7 +21,8 @@ SUMMARIES = {
     "till_transactions_add": "Add a transaction; the customer earns a point per whole currency unit",
     "till_points_balance": "A customer's points balance",
     "till_points_issue": "Issue points to a customer",
-    "till_points_redeem": "Redeem points (409 when the balance is too low)",
+    "till_points_redeem": "Redeem points, the customer's own or (groupId) their group's (409 when the balance is "
+                          "too low)",
     "till_events_post": "Record a behavioral event",
     "till_stores_list": "The org's stores",
     "till_stores_create": "Create a store",
@@ -97,6 +98,10 @@ class TillTransactionList(serializers.Serializer):
 class TillPointsBalance(serializers.Serializer):
     customer_id = serializers.IntegerField()
     balance = serializers.IntegerField()
+
+
+class TillPointsRedeemed(TillPointsBalance):
+    groupId = serializers.IntegerField(required=False, help_text="With groupId: balance is the group's.")  # noqa: N815
 
 
 class TillEvent(serializers.Serializer):

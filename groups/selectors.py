@@ -45,11 +45,10 @@ def group_list(*, org: Org, default: AccessGroup | None = None):
     if org is None:
         return AccessGroup.objects.none()
     default = default or default_group(org=org)
-    return (AccessGroup.objects.visible_to(org)
-            .select_related("created_by", "updated_by")
+    groups = store_counts.with_store_count(AccessGroup.objects.visible_to(org), org_id=org.pk)
+    return (groups.select_related("created_by", "updated_by")
             .prefetch_related(Prefetch("cells", queryset=PermissionCell.objects.select_related("resource")))
-            .annotate(store_count=store_counts.of_group_expression(org_id=org.pk),
-                      is_default=Case(When(pk=default.pk, then=Value(True)), default=Value(False),
+            .annotate(is_default=Case(When(pk=default.pk, then=Value(True)), default=Value(False),
                                       output_field=BooleanField())))
 
 

@@ -13,7 +13,7 @@ A missing row means 0. The count is per org even for a built-in group, which eve
 from collections.abc import Mapping
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import F, FilteredRelation, Q, Value
 from django.db.models.functions import Coalesce
 
 from .models import GroupStoreCount
@@ -101,10 +101,13 @@ def rebuild(*, org_id: int, counts: Mapping[int | None, int]) -> dict[int | None
     return diff
 
 
-def of_group_expression(*, org_id: int):
-    """Returns an expression for a queryset of groups: the org's count of each group's stores (0 if none)."""
-    kept = GroupStoreCount.objects.filter(org_id=org_id, group_id=OuterRef("pk")).values("count")[:1]
-    return Coalesce(Subquery(kept, output_field=IntegerField()), Value(0))
+def with_store_count(groups, *, org_id: int):
+    """Returns the queryset of groups with `store_count`: the org's count of each group's stores (0 if none).
+
+    A LEFT JOIN on the org's rows (one hash join), not a subquery per group: sorting 10,000 groups by it
+    then costs one pass."""
+    return (groups.annotate(_kept=FilteredRelation("store_counts", condition=Q(store_counts__org_id=org_id)))
+            .annotate(store_count=Coalesce(F("_kept__count"), Value(0))))
 
 
 def ungrouped(*, org_id: int) -> int:

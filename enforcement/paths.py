@@ -58,7 +58,10 @@ def _table(version: str) -> list:
             "key", "data_paths", "config_paths"):
         for api, patterns in (("data", data_paths), ("config", config_paths)):
             for pattern in patterns or []:
-                table.append((compile_pattern(pattern), key, api))
+                table.append((compile_pattern(pattern), key, api, "*" in pattern))
+    # An exact path wins over a wildcard of an earlier resource (/v2/customers/userEntityTrackers is User Groups,
+    # though /v2/customers/* is Customer); otherwise catalogue order decides (the sort is stable).
+    table = [(regex, key, api) for regex, key, api, _ in sorted(table, key=lambda row: row[3])]
     with _lock:
         _compiled = (version, table)
     return table

@@ -20,7 +20,9 @@ CATALOGUE = [
     ("product", "Product", ["/v2/products", "/v2/products/**"], ["/v2/product-attributes/**"]),
     ("staff", "Staff", ["/v2/staff", "/v2/staff/**"], ["/v2/staff-roles/**"]),
     ("webhooks", "Webhooks", ["/v2/webhook-events/**"], ["/v2/webhooks", "/v2/webhooks/**"]),
-    ("user_group", "User Groups", ["/v2/user-groups", "/v2/user-groups/**"], ["/v2/user-group-config/**"]),
+    # /v2/userGroup2 is the source platform's User Group v2 API; a group's trackers are read under customers.
+    ("user_group", "User Groups", ["/v2/user-groups", "/v2/user-groups/**", "/v2/userGroup2", "/v2/userGroup2/**",
+                                   "/v2/customers/userEntityTrackers"], ["/v2/user-group-config/**"]),
     ("partner", "Partners", ["/v2/partners", "/v2/partners/**"], ["/v2/partner-programs/**"]),
     ("lead", "Leads", ["/v2/leads", "/v2/leads/**"], ["/v2/lead-config/**"]),
     ("image", "Images", ["/v2/images", "/v2/images/**"], ["/v2/image-config/**"]),

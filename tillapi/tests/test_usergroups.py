@@ -240,3 +240,22 @@ def test_group_redemption_needs_the_permission(acme, program_on, till_of, make_c
         r = till.post("/v2/points/redeem", {"customer_id": customer.pk, "points": 5, "groupId": group_id},
                       format="json")
         assert r.status_code == 400 and r.json()["code"] == "group_redemption_not_allowed"
+
+
+def test_the_gateway_maps_user_group_paths_to_user_groups(acme, basic_auth, builtin, make_store, make_till):
+    from rest_framework.test import APIClient
+
+    till = make_till(acme, store=make_store(acme, group=builtin("POS")))
+
+    def check(method, uri):
+        return APIClient().get("/authz/check", HTTP_X_ORIGINAL_METHOD=method, HTTP_X_ORIGINAL_URI=uri,
+                               HTTP_AUTHORIZATION=basic_auth(till.code))
+
+    for method, uri in [("POST", "/v2/userGroup2"), ("GET", "/v2/userGroup2/?id=1"), ("POST", "/v2/userGroup2/join"),
+                        ("DELETE", "/v2/userGroup2/5/leave"), ("GET", "/v2/userGroup2/members?id=1"),
+                        ("GET", "/v2/customers/userEntityTrackers?type=USERGROUP2")]:
+        response = check(method, uri)
+        assert response.status_code == 403, uri
+        assert (response.json()["explanation"]["resource"], response.json()["explanation"]["part"]) == \
+            ("user_group", "data")
+    assert check("GET", "/v2/customers/12").status_code == 200  # still Customer, which POS may read

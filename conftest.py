@@ -34,6 +34,9 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No NOTIFY listener threads: their connections would keep the test database from being dropped
+    # (accessadmin/tests/test_versions.py starts and stops one itself).
+    settings.ENFORCEMENT_NOTIFY = False
 
 
 @pytest.fixture(autouse=True)

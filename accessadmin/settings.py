@@ -171,6 +171,19 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accessadmin"}}
 
+# Enforcement's warm path (accessadmin/versions.py, README "Enforcement performance"): decisions use data
+# kept in each process while the org's change counters are unchanged. "shm": counters in a file mapped by
+# every process of one host (ENFORCEMENT_VERSION_DIR); "redis": counters in Redis, for several hosts.
+ENFORCEMENT_VERSION_BACKEND = os.environ.get("ENFORCEMENT_VERSION_BACKEND", "shm")
+ENFORCEMENT_VERSION_DIR = os.environ.get("ENFORCEMENT_VERSION_DIR", str(BASE_DIR / "var" / "versions"))
+ENFORCEMENT_VERSION_REDIS_URL = os.environ.get("ENFORCEMENT_VERSION_REDIS_URL", "")
+# PostgreSQL LISTEN/NOTIFY as the second path (changes made on other hosts reach "shm" within milliseconds).
+ENFORCEMENT_NOTIFY = env_bool("ENFORCEMENT_NOTIFY", True)
+# Longest a warm entry lives even when nothing announced a change (rows edited behind the app's back).
+ENFORCEMENT_CACHE_SECONDS = float(os.environ.get("ENFORCEMENT_CACHE_SECONDS", "60"))
+if ENFORCEMENT_VERSION_BACKEND not in ("shm", "redis"):
+    raise ImproperlyConfigured("ENFORCEMENT_VERSION_BACKEND must be shm or redis.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accessadmin.api.authentication.BearerTokenAuthentication",

@@ -12,11 +12,13 @@ class EnforcementConfig(AppConfig):
         from accessadmin import registry, surfaces
 
         from . import (
+            invalidation,
             paths,  # noqa: F401  (connects the catalogue-changed signal)
             policies,
         )
         from .errors import EnforcementErrorCode, TillCode, body
 
+        invalidation.connect()  # every write that changes a decision bumps the org's version counter
         registry.register_error_codes(EnforcementErrorCode, TillCode)
         registry.register_urls(registry.Mount.HOT, "enforcement.urls:hot")
         # The gateway check answers errors in the till API's shape.

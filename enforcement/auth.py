@@ -1,16 +1,21 @@
 """Who is calling: a till (HTTP Basic) or an API client (OAuth2 bearer token).
 
-Warm path of a till: one query (selectors.till_row) and a dictionary lookup. The first successful
-verification of a credential is remembered under its fingerprint together with the stored hash it
-matched; later requests skip the slow hash only while the till's *current* stored hash (read by this
-request's query) is that same hash. Rotation changes the stored hash, so every process drops the
-entry on its next request; deactivation and group changes are read from the same row. Entries are
-shared between processes through the cache, and kept per process too (validated the same way).
+Warm path: no query and no round trip. What a till code or a token checksum proves is loaded once (one
+query: selectors.till_row / client_row) and kept per process in a warm.WarmCache, used while the org's
+change counters (accessadmin.versions) are those read before the load; every write that can change a
+decision bumps them (enforcement.invalidation), so the next request in every process loads again.
+
+The first successful verification of a credential is remembered under its fingerprint together with the
+stored hash it matched; later requests skip the slow hash only while the till's current stored hash (from
+the warm entry) is that same hash. Rotation changes the stored hash (and bumps the counters), so every
+process drops the verification on its next request. Verifications are shared between processes through
+the cache, and kept per process too (validated the same way).
 """
 
 import base64
 import binascii
 import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,7 +29,7 @@ from accessadmin.throttling import FailureThrottle, Limit
 from stores import credentials
 from stores.models import Till
 
-from . import selectors, till_oauth
+from . import selectors, till_oauth, warm
 from .caller import CLIENT, TILL, Caller
 from .errors import AuthorizationUnavailable, EnforcementErrorCode, Unauthenticated
 
@@ -111,16 +116,46 @@ def _already_verified(fp: str, stored_hash: str | None) -> bool:
     return False
 
 
+def _load_till(code: str) -> warm.Loaded | None:
+    """Returns what the warm path keeps for a till code: its stored hash and the caller it proves (or why it
+    cannot call). One query (selectors.till_row)."""
+    row = selectors.till_row(code)
+    if row is None:
+        return None
+    (till_id, till_code, stored_hash, till_active, last_used, store_id, store_code, store_group_id,
+     org_id, org_code, basic_enabled, mode, group_id, group_name, group_active, grants_all, group_version,
+     catalogue_version) = row
+    if not till_active:
+        outcome = ("This till is deactivated.", EnforcementErrorCode.UNAUTHENTICATED)
+    elif not basic_enabled:
+        outcome = ("Basic authentication is turned off for this organization.",
+                   EnforcementErrorCode.BASIC_AUTH_DISABLED)
+    else:
+        outcome = Caller(
+            kind=TILL, pk=till_id, code=till_code, name=till_code, org_id=org_id, org_code=org_code,
+            report_only=mode == Org.EnforcementMode.REPORT_ONLY, store_id=store_id, store_code=store_code,
+            group_id=group_id, group_name=group_name or "",
+            group_source="store" if store_group_id else "org_default",
+            group_active=bool(group_active), grants_all=bool(grants_all),
+            grants=selectors.group_grants(group_id, group_version) if group_id and not grants_all else frozenset(),
+            catalogue_version=catalogue_version or "", org_cache={},
+        )
+    return warm.Loaded(org_id, (stored_hash, outcome), {"touch": _next_touch(last_used), "till_id": till_id})
+
+
+_tills = warm.WarmCache(_load_till)
+
+
 def authenticate_till(code: str, password: str, address: str) -> Caller:
     """Returns the till proven by (code, password); see the module docstring for the warm path."""
-    row = selectors.till_row(code)
+    loaded = _tills.get(code)
     fp = credentials.fingerprint(code, password)
-    stored_hash = row[2] if row is not None else None
+    stored_hash = loaded.value[0] if loaded is not None else None
     if not _already_verified(fp, stored_hash):
         # The throttle comes after the proven credentials: a till whose secret any process has verified
         # is never locked out by somebody else guessing at the same till, from any address.
         _check_throttle(code, address)
-        if row is None:
+        if loaded is None:
             global _DUMMY_HASH
             if _DUMMY_HASH is None:
                 _DUMMY_HASH = credentials.hash_secret(hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest())
@@ -130,55 +165,75 @@ def authenticate_till(code: str, password: str, address: str) -> Caller:
             raise _fail(code, address)
         cache.set(_shared_key(fp), stored_hash, SHARED_TTL)
         _verified.put(fp, stored_hash)
-    (till_id, till_code, _hash, till_active, last_used, store_id, store_code, store_group_id,
-     org_id, org_code, basic_enabled, mode, group_id, group_name, group_active, grants_all, group_version,
-     catalogue_version) = row
-    if not till_active:
-        raise Unauthenticated("This till is deactivated.")
-    if not basic_enabled:
-        raise Unauthenticated("Basic authentication is turned off for this organization.",
-                              code=EnforcementErrorCode.BASIC_AUTH_DISABLED)
-    _touch(till_id, last_used)
-    return Caller(
-        kind=TILL, pk=till_id, code=till_code, name=till_code, org_id=org_id, org_code=org_code,
-        report_only=mode == Org.EnforcementMode.REPORT_ONLY, store_id=store_id, store_code=store_code,
-        group_id=group_id, group_name=group_name or "", group_source="store" if store_group_id else "org_default",
-        group_active=bool(group_active), grants_all=bool(grants_all),
-        grants=selectors.group_grants(group_id, group_version) if group_id and not grants_all else frozenset(),
-        catalogue_version=catalogue_version or "",
-    )
+    outcome = loaded.value[1]
+    if not isinstance(outcome, Caller):
+        raise Unauthenticated(outcome[0], code=outcome[1])
+    state = loaded.state
+    if time.monotonic() >= state["touch"]:
+        state["touch"] = time.monotonic() + LAST_USED_RESOLUTION.total_seconds()
+        _touch(state["till_id"])
+    return outcome
 
 
-def _touch(till_id: int, last_used) -> None:
-    """Keeps `last_used_at` and `basic_last_used_at` (the till still uses Basic auth) to the minute: at most
-    one write per till per minute, not one per request. `last_used` is the row's basic_last_used_at."""
-    now = timezone.now()
+def _next_touch(last_used) -> float:
+    """Returns when (time.monotonic()) `last_used_at` is next due, from the row's last Basic use."""
     last = selectors.as_datetime(last_used)
-    if last is None or now - last > LAST_USED_RESOLUTION:
+    if last is None:
+        return 0.0
+    age = (timezone.now() - last).total_seconds()
+    return time.monotonic() + LAST_USED_RESOLUTION.total_seconds() - age
+
+
+def _touch(till_id: int) -> None:
+    """Keeps `last_used_at` and `basic_last_used_at` (the till still uses Basic auth) to the minute: at most
+    one write per till per minute and process, not one per request. An unreachable database only delays it."""
+    now = timezone.now()
+    try:
         Till.objects.filter(pk=till_id).update(last_used_at=now, basic_last_used_at=now)
+    except DB_DOWN:
+        pass
+
+
+def _load_client(checksum: str) -> warm.Loaded | None:
+    """Returns what the warm path keeps for an API client's token: its expiry and the caller (or None when
+    the client is revoked). One query (selectors.client_row); None for a token that is not an API client's."""
+    row = selectors.client_row(checksum)
+    if row is None:
+        return None
+    (expires, client_pk, client_id, name, active, org_id, org_code, mode,
+     group_id, group_name, group_active, grants_all, group_version, catalogue_version) = row
+    expires = selectors.as_datetime(expires)
+    caller = None
+    if active and expires is not None:
+        caller = Caller(
+            kind=CLIENT, pk=client_pk, code=client_id, name=name, org_id=org_id, org_code=org_code,
+            report_only=mode == Org.EnforcementMode.REPORT_ONLY, store_id=None, store_code="",
+            group_id=group_id, group_name=group_name, group_source="client", group_active=bool(group_active),
+            grants_all=bool(grants_all),
+            grants=selectors.group_grants(group_id, group_version) if not grants_all else frozenset(),
+            catalogue_version=catalogue_version or "", org_cache={},
+        )
+    return warm.Loaded(org_id, (expires.timestamp() if expires is not None else 0.0, caller))
+
+
+_clients = warm.WarmCache(_load_client)
 
 
 def authenticate_client(token: str) -> Caller:
     """Returns the API client a live OAuth2 access token belongs to."""
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    row = selectors.client_row(checksum)
-    if row is None:
+    loaded = _clients.get(checksum)
+    if loaded is None:
         # Not an API client's: perhaps a till's OAuth2 credentials (a second query only for those).
         return till_oauth.authenticate_till_token(checksum)
-    (expires, client_pk, client_id, name, active, org_id, org_code, mode,
-     group_id, group_name, group_active, grants_all, group_version, catalogue_version) = row
-    if not active or expires is None or selectors.as_datetime(expires) <= timezone.now():
+    expires, caller = loaded.value
+    if caller is None or expires <= time.time():
         raise Unauthenticated("Invalid or expired access token.")
-    return Caller(
-        kind=CLIENT, pk=client_pk, code=client_id, name=name, org_id=org_id, org_code=org_code,
-        report_only=mode == Org.EnforcementMode.REPORT_ONLY, store_id=None, store_code="",
-        group_id=group_id, group_name=group_name, group_source="client", group_active=bool(group_active),
-        grants_all=bool(grants_all),
-        grants=selectors.group_grants(group_id, group_version) if not grants_all else frozenset(),
-        catalogue_version=catalogue_version or "",
-    )
+    return caller
 
 
 def forget_verifications() -> None:
-    """Empties this process's verification cache (tests; a rotation needs no call, see above)."""
+    """Empties this process's verification and warm caches (tests; a rotation needs no call, see above)."""
     _verified.clear()
+    _tills.clear()
+    _clients.clear()

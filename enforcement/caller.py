@@ -26,6 +26,8 @@ class Caller:
     grants_all: bool
     grants: frozenset = field(default_factory=frozenset, repr=False)
     catalogue_version: str = ""  # read with the caller; keys the compiled path patterns (paths.py)
+    # Shared by the requests of one warm entry (auth.py): the caller's Org once a view has loaded it.
+    org_cache: dict | None = field(default=None, repr=False, compare=False)
 
     # DRF and Django treat request.user as a user; a caller is an authenticated non-user principal.
     is_authenticated = True

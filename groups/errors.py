@@ -15,7 +15,10 @@ class GroupsErrorCode(ErrorCode):
     INVALID_FILTER = "invalid_filter", 400, "A filter of the group list has a value it does not know."
     BUILTIN_GROUP_READONLY = "builtin_group_readonly", 403, "Built-in groups belong to the platform: no changes."
     GROUP_IS_DEFAULT = "group_is_default", 409, "The default group cannot be deactivated; choose another first."
-    GROUP_HAS_STORES = "group_has_stores", 409, "Stores are allocated to the group (store_count); unallocate first."
+    GROUP_HAS_STORES = ("group_has_stores", 409,
+                        "Stores are allocated to the group (store_count); move them (move_to) or unallocate first.")
     GROUP_USED_BY_API_CLIENTS = ("group_used_by_api_clients", 409,
                                  "Active API clients act with the group (clients); move or revoke them first.")
+    INVALID_MOVE_TARGET = ("invalid_move_to", 400,
+                           "move_to (deactivate) names no other access group of the org or a built-in one.")
     GROUP_INACTIVE = "group_inactive", 409, "The group is inactive: it cannot receive stores or become the default."

@@ -23,3 +23,17 @@ class DefaultGroupForm(forms.Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["access_group"].queryset = groups
+
+
+class DeactivateForm(forms.Form):
+    """The confirmation of a deactivation; a group with stores names where they go (required then)."""
+
+    move_to = forms.ModelChoiceField(queryset=None, required=False, empty_label="Choose a group…",
+                                     label="Move its stores to")
+
+    def __init__(self, *args, groups, store_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].queryset = groups
+        self.fields["move_to"].required = store_count > 0
+        if not store_count:
+            del self.fields["move_to"]

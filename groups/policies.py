@@ -31,7 +31,8 @@ def check_can_deactivate(group, *, store_count: int, is_default: bool, api_clien
                        code=GroupsErrorCode.GROUP_IS_DEFAULT)
     if store_count:
         noun = "store is" if store_count == 1 else "stores are"
-        raise Conflict(f"{store_count} {noun} allocated to {group.name}; unallocate them first.",
+        raise Conflict(f"{store_count} {noun} allocated to {group.name}; move them to another group or "
+                       "unallocate them first.",
                        code=GroupsErrorCode.GROUP_HAS_STORES, extra={"store_count": store_count})
     if api_clients:
         names = [c["name"] for c in api_clients]

@@ -9,14 +9,15 @@ serialises writers by itself.)
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from accessadmin import audit
+from accessadmin import audit, versions
 from accessadmin.errors import CoreErrorCode, Forbidden, InvalidInput
 from accessadmin.models import Org
 from accessadmin.validation import clean_name
 
 from . import cells as cellsmod
-from . import selectors
+from . import selectors, store_counts
 from .errors import GroupsErrorCode
 from .models import AccessGroup, DefaultAccessGroup, PermissionCell
 from .policies import (
@@ -143,19 +144,71 @@ def group_lock(*, group: AccessGroup) -> AccessGroup:
     return AccessGroup.objects.select_for_update().get(pk=group.pk)
 
 
+def _lock_pair(*, group: AccessGroup, other: AccessGroup) -> tuple[AccessGroup, AccessGroup]:
+    """Returns both groups read again under their row locks, taken in id order (no deadlock with a
+    writer locking the same two the other way round)."""
+    locked = {g.pk: g for g in AccessGroup.objects.select_for_update().filter(pk__in=[group.pk, other.pk])
+              .order_by("pk")}
+    return locked[group.pk], locked[other.pk]
+
+
+def _move_target(*, org: Org, group: AccessGroup, move_to) -> AccessGroup:
+    """Returns the group `move_to` (a group or its id) names, if the org may move stores there."""
+    pk = move_to.pk if isinstance(move_to, AccessGroup) else move_to
+    target = None
+    if isinstance(pk, int) and not isinstance(pk, bool) and pk != group.pk:
+        target = AccessGroup.objects.visible_to(org).filter(pk=pk).first()
+    if target is None:
+        raise InvalidInput("move_to must name another access group of the organization.",
+                           code=GroupsErrorCode.INVALID_MOVE_TARGET,
+                           fields={"move_to": ["Choose another access group."]})
+    return target
+
+
+def _move_stores(*, actor, org: Org, group: AccessGroup, target: AccessGroup) -> int:
+    """Moves every store of `group` to `target` and returns how many moved. The caller holds both row locks.
+
+    Stores are the stores app's; they are reached through the group's reverse relation (as selectors read
+    them), so that moving and deactivating are one transaction in the app that owns deactivation. The audit
+    events are those of an allocation (group.allocate on the target, with each store's group before/after).
+    """
+    check_can_receive_stores(target)
+    moving = list(group.stores.filter(org=org).select_for_update().order_by("code").values_list("pk", "code"))
+    if moving:
+        group.stores.filter(pk__in=[pk for pk, _ in moving]).update(access_group=target, updated_at=timezone.now())
+        store_counts.apply(org_id=org.pk, deltas={group.pk: -len(moving), target.pk: len(moving)})
+        versions.changed(org.pk)  # QuerySet.update sends no signal: the tills' decisions change
+        audit.record_many([
+            {"org": org, "actor": actor, "action": "group.allocate", "target": target,
+             "before": {"store": code, "group": group.name}, "after": {"store": code, "group": target.name}}
+            for _, code in moving])
+    return len(moving)
+
+
 @transaction.atomic
-def group_deactivate(*, actor, org: Org, group: AccessGroup) -> AccessGroup:
+def group_deactivate(*, actor, org: Org, group: AccessGroup, move_to=None) -> AccessGroup:
     """Returns the group made inactive. Refused for built-in groups, the default, or one with stores or active
-    API clients (409 group_used_by_api_clients naming them). Locks the group row, as api_client_create does."""
+    API clients (409 group_used_by_api_clients naming them). Locks the group row, as api_client_create does.
+
+    `move_to` (a group or its id): first move the group's stores to that active group of the org, in the same
+    transaction, so a group with stores is deactivated in one step (both rows locked, in id order)."""
     _require_manager(actor)
     check_group_editable(group)
-    group = group_lock(group=group)
+    if move_to is not None:
+        target = _move_target(org=org, group=group, move_to=move_to)
+        group, target = _lock_pair(group=group, other=target)
+    else:
+        target = None
+        group = group_lock(group=group)
     if not group.is_active:
         return group
-    store_count = group.stores.count()
     is_default = selectors.default_group(org=org).pk == group.pk
-    check_can_deactivate(group, store_count=store_count, is_default=is_default,
-                         api_clients=selectors.group_api_clients(group=group))
+    # With a target, the stores are no obstacle: they move once everything else has been checked (a refusal
+    # changes nothing). Stores can only join `group` under its lock, which we hold.
+    check_can_deactivate(group, store_count=0 if target is not None else group.stores.count(),
+                         is_default=is_default, api_clients=selectors.group_api_clients(group=group))
+    if target is not None:
+        _move_stores(actor=actor, org=org, group=group, target=target)
     group.is_active = False
     group.updated_by = actor
     group.save(update_fields=["is_active", "updated_by", "updated_at"])

@@ -16,8 +16,8 @@ from accessadmin.pages import page_view, paginate, query_without_page
 from . import cells as cellsmod
 from . import selectors, services
 from .filters import AccessGroupFilter
-from .forms import DefaultGroupForm, GroupForm
-from .policies import can_manage_groups
+from .forms import DeactivateForm, DefaultGroupForm, GroupForm
+from .policies import can_manage_groups, check_can_deactivate
 
 APIS = [("data", "Data APIs"), ("config", "Config APIs")]
 SORTS = [("name", "Name"), ("-updated_at", "Last updated"), ("-created_at", "Newest"),
@@ -85,8 +85,12 @@ def group_edit(request, pk):
     form = GroupForm(request.POST or None, resources=resources,
                      initial={"name": group.name, "description": group.description})
     grants = form.grants() if request.method == "POST" else current
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") != "save":
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "edit":
+        # "Back to editing" from the preview: the form again, filled with what the user had changed.
+        form.is_valid()
+    elif request.method == "POST" and form.is_valid():
+        if action != "save":
             # Show what would change before anything is written.
             return render(request, "groups/group_preview.html", {
                 "group": group, "form": form, "diff": cellsmod.diff(current, grants),
@@ -116,10 +120,38 @@ def _act(request, pk, fn, done: str):
     return redirect("groups:detail", pk=group.pk)
 
 
-@require_POST
 @page_view(can_manage_groups)
 def group_deactivate(request, pk):
-    return _act(request, pk, services.group_deactivate, "{name} is now inactive.")
+    """GET: what deactivating the group affects, and (for a group with stores) where they should go.
+    POST: move them there and deactivate, in one step."""
+    org = request.org
+    group = selectors.group_get(org=org, pk=pk)
+    if group.is_builtin or not group.is_active:
+        return redirect("groups:detail", pk=group.pk)
+    targets = selectors.active_groups(org=org).exclude(pk=group.pk)
+    form = DeactivateForm(request.POST if request.method == "POST" else None, groups=targets,
+                          store_count=group.store_count)
+    if request.method == "POST" and form.is_valid():
+        move_to = form.cleaned_data.get("move_to")
+        try:
+            services.group_deactivate(actor=request.user, org=org, group=group, move_to=move_to)
+        except AppError as e:
+            apply_error(form, e)
+        else:
+            n = group.store_count if move_to else 0
+            moved = f" {n} store{'s' if n != 1 else ''} moved to {move_to.name}." if n else ""
+            messages.success(request, f"{group.name} is now inactive.{moved}")
+            return redirect("groups:detail", pk=group.pk)
+    default = selectors.default_group(org=org)
+    try:  # what would refuse the deactivation whatever the user chooses here (stores can move)
+        check_can_deactivate(group, store_count=0, is_default=group.pk == default.pk,
+                             api_clients=selectors.group_api_clients(group=group))
+        blocked = None
+    except AppError as e:
+        blocked = e
+    return render(request, "groups/group_confirm_deactivate.html", {
+        "group": group, "form": form, "default": default, "blocked": blocked,
+    })
 
 
 @require_POST

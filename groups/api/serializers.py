@@ -29,6 +29,11 @@ class StoresInput(Input):
     stores = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False, max_length=100_000)
 
 
+class DeactivateInput(Input):
+    # Optional: move the group's stores to this group first, in the same step.
+    move_to = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=limits.BIGINT_MAX)
+
+
 class DefaultGroupInput(Input):
     access_group = serializers.IntegerField(min_value=1, max_value=limits.BIGINT_MAX)
 

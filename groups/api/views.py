@@ -20,6 +20,7 @@ from ..filters import AccessGroupFilter
 from ..policies import can_manage_groups
 from . import openapi as doc
 from .serializers import (
+    DeactivateInput,
     DefaultGroupInput,
     GroupInput,
     event_payload,
@@ -128,9 +129,12 @@ class GroupActivateView(GroupAPIView):
 
 
 class GroupDeactivateView(GroupAPIView):
-    @extend_schema(operation_id="access_groups_deactivate", request=None, responses=doc.AccessGroup)
+    @extend_schema(operation_id="access_groups_deactivate", request=DeactivateInput, responses=doc.AccessGroup)
     def post(self, request, pk):
-        services.group_deactivate(actor=request.user, org=self.org, group=self.group(pk))
+        group = self.group(pk)
+        body = request.data
+        move_to = validated(DeactivateInput, {} if body is None else body).get("move_to")
+        services.group_deactivate(actor=request.user, org=self.org, group=group, move_to=move_to)
         return self.respond(pk)
 
 

@@ -64,6 +64,26 @@ def test_edit_previews_the_diff_then_saves(acme, acme_admin, pages, make_group):
     assert selectors.group_grants(group) == {("points", "data", "read")}
 
 
+def test_back_to_editing_keeps_the_unsaved_changes(acme, acme_admin, pages, make_group):
+    group = make_group(acme, "WeChat")
+    client = pages(acme_admin)
+    post = {"name": "WeChat mini", "description": "Changed", "cell:points:data:read": "on"}
+    assert "Preview changes to WeChat" in client.post(f"/groups/{group.pk}/edit/",
+                                                      {**post, "action": "preview"}).content.decode()
+    html = client.post(f"/groups/{group.pk}/edit/", {**post, "action": "edit"}).content.decode()
+    assert "Preview changes to" not in html and "Edit WeChat" in html
+    assert 'value="WeChat mini"' in html and "Changed</textarea>" in html
+    assert _checked(html, "cell:points:data:read")
+    assert not _checked(html, "cell:customer:data:read")
+    assert selectors.group_grants(group) == {("customer", "data", "read")}  # still nothing saved
+
+
+def _checked(html: str, name: str) -> bool:
+    """Is the checkbox named `name` checked in `html`?"""
+    start = html.index(f'name="{name}"')
+    return " checked" in html[html.rindex("<input", 0, start):html.index(">", start)]
+
+
 def test_builtin_group_has_no_edit_page(acme_admin, pages, builtin):
     r = pages(acme_admin).get(f"/groups/{builtin('POS').pk}/edit/", follow=True)
     assert "built-in group and cannot be changed" in r.content.decode()
@@ -75,17 +95,20 @@ def test_allocate_deactivate_unallocate_through_the_page(acme, acme_admin, pages
     client = pages(acme_admin)
     html = client.get(f"/groups/{group.pk}/?q=s00").content.decode()
     assert "acme-s001" in html and "Allocate selected" in html
-    r = client.post(f"/groups/{group.pk}/allocate/", {"stores": ["acme-s001", "acme-s002"]}, follow=True)
+    r = client.post(f"/groups/{group.pk}/allocate/", {"stores": ["acme-s001", "acme-s002"], "confirm": "1"},
+                    follow=True)
     assert "2 stores allocated to WeChat." in r.content.decode()
-    r = client.post(f"/groups/{group.pk}/deactivate/", follow=True)
-    assert "2 stores are allocated to WeChat; unallocate them first." in r.content.decode()
+    html = client.get(f"/groups/{group.pk}/deactivate/").content.decode()
+    assert "2 stores</strong> are allocated to WeChat" in html and "Move 2 stores and deactivate" in html
+    r = client.post(f"/groups/{group.pk}/deactivate/", follow=True)  # a group with stores needs a target
+    assert "This field is required." in r.content.decode()
     assert AccessGroup.objects.get(pk=group.pk).is_active
     r = client.post(f"/groups/{group.pk}/unallocate/", {"stores": ["acme-s001", "acme-s002"]}, follow=True)
     assert "2 stores unallocated from WeChat." in r.content.decode()
     r = client.post(f"/groups/{group.pk}/deactivate/", follow=True)
     html = r.content.decode()
     assert "WeChat is now inactive." in html and "History" in html and "group.allocate" in html
-    r = client.post(f"/groups/{group.pk}/allocate/", {"stores": ["acme-s003"]}, follow=True)
+    r = client.post(f"/groups/{group.pk}/allocate/", {"stores": ["acme-s003"], "confirm": "1"}, follow=True)
     assert "inactive; activate it first" in r.content.decode()
     r = client.post(f"/groups/{group.pk}/allocate/", {}, follow=True)
     assert "Select at least one store." in r.content.decode()
@@ -140,7 +163,10 @@ def test_group_page_shows_why_a_group_used_by_api_clients_stays_active(acme, acm
                                                                         make_api_client):
     group = make_group(acme, "Partner feed")
     make_api_client(acme, group, name="Loyalty sync")
-    r = pages(acme_admin).post(f"/groups/{group.pk}/deactivate/", follow=True)
-    assert ("Partner feed is used by the API client Loyalty sync; give it another group or revoke it first."
-            in r.content.decode())
+    client = pages(acme_admin)
+    message = "Partner feed is used by the API client Loyalty sync; give it another group or revoke it first."
+    html = client.get(f"/groups/{group.pk}/deactivate/").content.decode()
+    assert message in html and "Deactivate Partner feed</button>" not in html  # nothing to confirm
+    r = client.post(f"/groups/{group.pk}/deactivate/", follow=True)
+    assert message in r.content.decode()
     assert AccessGroup.objects.get(pk=group.pk).is_active

@@ -22,3 +22,6 @@ class StoresErrorCode(ErrorCode):
     BASIC_SECRET_NOT_ALLOWED = ("basic_secret_not_allowed", 409,
                                 "The till has no Basic secret and the org gives none to new tills (OAuth2 only).")
     GROUP_INACTIVE = "group_inactive", 409, "The access group is inactive: it takes no stores or API clients."
+    GROUP_TOO_WIDE = ("group_too_wide", 403,
+                      "A store manager may only pick a group whose cells are all in the store's current group "
+                      "(stores lists the stores); Access control may pick any.")

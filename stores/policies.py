@@ -60,3 +60,16 @@ def can_manage_tills(user) -> bool:
 
 def can_manage_api_clients(user) -> bool:
     return has_privilege(user, Privilege.ACCESS_CONTROL)
+
+
+def is_wider(group_grants: frozenset, current_grants: frozenset) -> bool:
+    """True when a group grants some permission cell that the store's current effective group does not:
+    its set of cells is not a subset of the current group's (Admin is wider than any group lacking a cell)."""
+    return not group_grants <= current_grants
+
+
+def may_allocate_to(user, *, group_grants: frozenset, current_grants: frozenset) -> bool:
+    """May `user` move a store acting with `current_grants` (its effective group's cells) to a group granting
+    `group_grants`? Holders of Access control may pick any group; a store manager (per-store delegation) only
+    one that is not wider, so delegation never lets a manager widen what their stores' tills may do."""
+    return manages_all_stores(user) or not is_wider(group_grants, current_grants)

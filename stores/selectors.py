@@ -93,6 +93,40 @@ def stores_by_codes(*, actor, org: Org, codes) -> tuple[list[Store], list[str]]:
     return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
 
 
+def allocation_preview(*, actor, org: Org, group, codes, shown: int = 20) -> dict:
+    """Returns where the stores named by `codes` come from before they are allocated to `group`:
+    {"origins": [{"group", "inherited", "count", "stores" (the first `shown`), "more"}], by count then name,
+     "moving": n, "unchanged": [stores already in `group`], "missing": [codes not among the actor's stores]}.
+    Stores without a group come from the org's default group (`inherited`). Two queries whatever the count."""
+    codes = list(dict.fromkeys(str(c) for c in codes))
+    found = {}
+    for start in range(0, len(codes), 2000):
+        chunk = codes[start:start + 2000]
+        found.update({s.code: s for s in stores_visible(actor, org).filter(code__in=chunk)
+                      .select_related("access_group").order_by("code")})
+    default = None
+    origins: dict[int | None, dict] = {}
+    unchanged = []
+    for code in sorted(found):
+        store = found[code]
+        if store.access_group_id == group.pk:
+            unchanged.append(store)
+            continue
+        if store.access_group_id is None and default is None:
+            default = group_selectors.default_group(org=org)
+        origin = origins.setdefault(store.access_group_id, {
+            "group": store.access_group or default, "inherited": store.access_group_id is None,
+            "count": 0, "stores": []})
+        origin["count"] += 1
+        if len(origin["stores"]) < shown:
+            origin["stores"].append(store)
+    ordered = sorted(origins.values(), key=lambda o: (-o["count"], o["group"].name.lower()))
+    for origin in ordered:
+        origin["more"] = origin["count"] - len(origin["stores"])
+    return {"origins": ordered, "moving": sum(o["count"] for o in ordered), "unchanged": unchanged,
+            "missing": [c for c in codes if c not in found]}
+
+
 # --- tills and API clients ---------------------------------------------------------------------------------
 
 def till_list(*, org: Org, store: Store | None = None, search: str = ""):

@@ -150,7 +150,19 @@ def _allocation(request, pk, fn, verb: str):
 @require_POST
 @page_view(can_manage_groups)
 def group_allocate(request, pk):
-    return _allocation(request, pk, services.stores_allocate, "allocated to")
+    """Without `confirm`: where the chosen stores come from (grouped by their current group), nothing saved.
+    With `confirm`: allocate them."""
+    if request.POST.get("confirm"):
+        return _allocation(request, pk, services.stores_allocate, "allocated to")
+    group = group_selectors.group_get(org=request.org, pk=pk)
+    form = StoreCodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select at least one store.")
+        return redirect("groups:detail", pk=group.pk)
+    preview = selectors.allocation_preview(actor=request.user, org=request.org, group=group,
+                                           codes=form.cleaned_data["stores"])
+    return render(request, "stores/allocation_confirm.html", {
+        "group": group, "codes": form.cleaned_data["stores"], **preview})
 
 
 @require_POST

@@ -60,12 +60,14 @@ def _copy(table: str, columns: list[str], rows) -> None:
 def _load(org, n_stores: int, n_rows: int) -> None:
     """n_stores stores of `org` (none allocated) and about n_rows usage rows of their tills."""
     from enforcement.models import UsageRecord
+    from groups import store_counts
     from stores.models import Store
 
     now = timezone.now()
     prefix = org.code
     _copy(Store._meta.db_table, ["org_id", "code", "name", "city", "created_at", "updated_at"],
           ((org.pk, f"{prefix}-{i:06d}", f"Store {i}", "Oslo", now, now) for i in range(n_stores)))
+    store_counts.rebuild(org_id=org.pk, counts={None: n_stores})  # COPY bypassed the kept per-group counts
     per_store = n_rows / n_stores
     today = now.date()
     rng = random.Random(17)
@@ -130,12 +132,13 @@ def main():
                 (f"{label}: Python memory peak (tracemalloc)", f"{peak / 2**20:.1f} MiB"),
                 (f"{label}: peak RSS growth", f"{rss_growth:.1f} MiB"),
             ]
-        (small, *_), (large, *_) = orgs
+        report("Rollout planning (PostgreSQL)", rows)
+        large = orgs[-1][0]
         start = time.perf_counter()
         applied = services.plan_apply(actor=None, org=large, plan=plans[-1])
-        rows.append((f"apply the {SIZES[-1][0]:,}-store plan", f"{time.perf_counter() - start:.1f} s "
-                     f"({applied.stores_with_usage:,} stores, one transaction)"))
-        report("Rollout planning (PostgreSQL)", rows)
+        report("Rollout apply (PostgreSQL)", [(f"apply the {SIZES[-1][0]:,}-store plan",
+                                               f"{time.perf_counter() - start:.1f} s ({applied.stores_with_usage:,} "
+                                               "stores allocated with their audit events, one transaction)")])
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ def till_oauth_client_create(*, actor, org: Org, till: Till) -> tuple[Till, OAut
     """Returns the till with new OAuth2 client credentials (the secret shown once). Credentials the till held
     before are revoked with their tokens. Refused for a deactivated till (409 till_inactive)."""
     _require(actor)
-    till = Till.objects.select_for_update().select_related("store", "oauth_application").get(pk=till.pk, org=org)
+    till = (Till.objects.select_for_update(of=("self",)).select_related("store", "oauth_application")
+            .get(pk=till.pk, org=org))
     if not till.is_active:
         raise Conflict(f"Till {till.code} is deactivated; activate it first.", code=StoresErrorCode.TILL_INACTIVE)
     previous = till.oauth_application.client_id if till.oauth_application_id else None
@@ -78,7 +79,8 @@ def till_oauth_client_create(*, actor, org: Org, till: Till) -> tuple[Till, OAut
 def till_oauth_client_revoke(*, actor, org: Org, till: Till) -> Till:
     """Returns the till without OAuth2 credentials: the application and its tokens are deleted."""
     _require(actor)
-    till = Till.objects.select_for_update().select_related("store", "oauth_application").get(pk=till.pk, org=org)
+    till = (Till.objects.select_for_update(of=("self",)).select_related("store", "oauth_application")
+            .get(pk=till.pk, org=org))
     if till.oauth_application_id is None:
         return till
     client_id = till.oauth_application.client_id

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+MEMBER_CARE = "Member care"  # the navigation section of group loyalty (and member care pages)
+
 
 class LoyaltyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -12,6 +14,14 @@ class LoyaltyConfig(AppConfig):
         from .errors import GroupCode, GroupErrorCode, LoyaltyErrorCode
 
         registry.register_error_codes(LoyaltyErrorCode, GroupErrorCode, GroupCode)
+        registry.register_urls(registry.Mount.API_V1, "loyalty.api.urls")
+        registry.register_urls(registry.Mount.PAGES, "loyalty.urls", prefix="loyalty/", namespace="loyalty")
+
+        from .policies import can_view_program
+
+        registry.register_nav_section(MEMBER_CARE, order=25)
+        registry.register_nav(registry.NavLink(MEMBER_CARE, "Group loyalty program", "loyalty:program",
+                                               can_view_program, order=90))
         for target_type, label in (("loyalty.transaction", "Transaction"), ("loyalty.pointsaccount", "Points account"),
                                    ("loyalty.behavioralevent", "Behavioral event"),
                                    ("loyalty.behavioraleventdefinition", "Behavioral event definition"),

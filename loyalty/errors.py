@@ -52,6 +52,7 @@ class GroupErrorCode(ErrorCode):
     INVALID_IDENTIFIER = "invalid_identifier", 400, "identifierName must be mobile, email, externalId or id."
     INVALID_TRACKER_TYPE = "invalid_tracker_type", 400, "type must be USERGROUP2 (and identifierType id)."
     INVALID_DATE = "invalid_date", 400, "A date filter is not YYYY-MM-DD."
+    INVALID_FILTER = "invalid_filter", 400, "A filter of the group list has a value it does not know."
     INVALID_SLABS = "invalid_slabs", 400, \
         "slabs: ordered, first threshold 0, ascending thresholds, renewal ≤ threshold, unique names."
     INVALID_PROGRAM = "invalid_program", 400, "A group program setting is out of range or of the wrong type."

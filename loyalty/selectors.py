@@ -191,6 +191,14 @@ def group_list(*, org: Org, q: str = "", plan=None, status: str | None = None,
     ).order_by("-id")
 
 
+def group_detail_get(*, org: Org, group_id) -> UserGroup:
+    """Returns `org`'s group with `active_members` and `exited_members` (one query); NotFound group_not_found."""
+    group = group_list(org=org).filter(pk=group_id_of(group_id)).first()
+    if group is None:
+        raise _not_found()
+    return group
+
+
 def member_counts(*, group: UserGroup) -> tuple[int, int]:
     """Returns (active, exited) member counts of the group (one query)."""
     counts = GroupMembership.objects.filter(group=group).aggregate(

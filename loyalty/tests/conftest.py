@@ -66,3 +66,8 @@ def buy(caller):
         return services.transaction_add(caller=caller, org=org, customer_id=customer.pk, bill_number="B-1",
                                         amount=Decimal(amount), now=now)
     return add
+
+
+@pytest.fixture
+def make_user_without_privileges(acme):
+    return make_user(acme, username="acme-nobody")

@@ -28,8 +28,12 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Expression, F
+from django.contrib import messages
 from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+
+from .errors import AppError
 
 PAGE_SIZES = (25, 50, 100)
 # Query parameters the machinery owns: they are never filters, so never chips.
@@ -56,7 +60,8 @@ class Column:
 class SearchForm(forms.Form):
     """The filter form of lists that only search (its `q` becomes the "Search" chip)."""
 
-    q = forms.CharField(required=False, label="Search", max_length=200, strip=True)
+    q = forms.CharField(required=False, label="Search", max_length=200, strip=True,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search"}))
 
 
 def search_form(request) -> SearchForm:
@@ -275,3 +280,29 @@ def selected_ids(request, *, name: str = "ids") -> list[int]:
         if len(out) >= BULK_LIMIT:
             break
     return out
+
+
+def bulk_confirm_or_act(request, *, title: str, intro: str, items: list[dict], refused: list[dict], act,
+                        done: str, submit_label: str, back_url: str, action: str, danger: bool = True):
+    """Returns the confirmation page of a bulk action, or (when the POST says `confirm`) acts and redirects.
+
+    `items`: [{"pk", "name", "detail", "obj"}] that the action will change; `refused`: [{"name", "reason"}]
+    that it leaves alone. `act(obj)` is the audited service call for one object; an AppError it raises is
+    shown and the others still go on. `done` is the success message, with `{n}` and `{names}`."""
+    if request.POST.get("confirm") and items:
+        names, errors = [], []
+        for item in items:
+            try:
+                act(item["obj"])
+            except AppError as e:
+                errors.append(f"{item['name']}: {e.message}")
+            else:
+                names.append(item["name"])
+        if names:
+            messages.success(request, done.format(n=len(names), names=", ".join(names)))
+        for message in errors:
+            messages.error(request, message)
+        return redirect(back_url)
+    return render(request, "includes/bulk_confirm.html", {
+        "title": title, "intro": intro, "items": items, "refused": refused, "action": action,
+        "action_url": request.path, "submit_label": submit_label, "cancel_url": back_url, "danger": danger})

@@ -4,14 +4,20 @@ A group's page shows sections that other apps register for "groups.group_detail"
 allocated stores and allocation forms) without this app knowing them.
 """
 
+from operator import attrgetter
+
 from django.contrib import messages
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accessadmin import registry
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
-from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.lists import Column, ListSpec, bulk_confirm_or_act, selected_ids
+from accessadmin.pages import page_view
+from accessadmin.widgets import CHOICES_LIMIT, choices_query, choices_response
 
 from . import cells as cellsmod
 from . import selectors, services
@@ -20,18 +26,66 @@ from .forms import DeactivateForm, DefaultGroupForm, GroupForm
 from .policies import can_manage_groups, check_can_deactivate
 
 APIS = [("data", "Data APIs"), ("config", "Config APIs")]
-SORTS = [("name", "Name"), ("-updated_at", "Last updated"), ("-created_at", "Newest"),
-         ("-store_count", "Most stores"), ("status", "Status")]
+
+
+GROUP_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("status", "Status", sort="is_active", csv=lambda g: "active" if g.is_active else "inactive"),
+        Column("kind", "Kind", csv=lambda g: "built-in" if g.is_builtin else "custom", shown=False),
+        Column("description", "Description", csv=attrgetter("description")),
+        Column("created", "Created on", sort="created_at", csv=attrgetter("created_at")),
+        Column("created_by", "Created by", sort=Lower("created_by__username"), csv=lambda g: _by(g, g.created_by)),
+        Column("updated", "Last updated on", sort="updated_at", csv=attrgetter("updated_at")),
+        Column("updated_by", "Last updated by", sort=Lower("updated_by__username"),
+               csv=lambda g: _by(g, g.updated_by)),
+        Column("stores", "Stores", sort="store_count", csv=attrgetter("store_count")),
+    ),
+    default_sort="name", filename="access-groups")
+
+
+def _by(group, user) -> str:
+    return "platform" if group.is_builtin else (user.username if user else "system")
 
 
 @page_view(can_manage_groups)
 def group_list(request):
     filterset = AccessGroupFilter(request.GET, queryset=selectors.group_list(org=request.org))
-    page = paginate(request, filterset.qs)
+    listing = GROUP_LIST.read(request, filterset.qs, filters=filterset.form)
+    if listing.wants_csv:
+        return listing.csv_response()
     return render(request, "groups/group_list.html", {
-        "page": page, "filter": filterset, "query": query_without_page(request), "sorts": SORTS,
-        "q": request.GET.get("search", ""),
+        "list": listing, "page": listing.page, "query": listing.query,
     })
+
+
+@require_POST
+@page_view(can_manage_groups)
+def group_bulk(request):
+    """Deactivates the selected groups after a confirmation that lists which will change and, for the others,
+    why not (built-in, the default, stores or API clients on it). Ids of other orgs' groups are ignored."""
+    org = request.org
+    groups = list(selectors.group_list_for_bulk(org=org, ids=selected_ids(request)))
+    items, refused = [], []
+    for group in groups:
+        if not group.is_active:
+            refused.append({"name": group.name, "reason": "already inactive."})
+            continue
+        try:
+            check_can_deactivate(group, store_count=group.store_count, is_default=group.is_default,
+                                 api_clients=group.active_clients)
+        except AppError as e:
+            refused.append({"name": group.name, "reason": e.message})
+        else:
+            items.append({"pk": group.pk, "name": group.name, "obj": group,
+                          "detail": group.description[:80] if group.description else ""})
+    return bulk_confirm_or_act(
+        request, title="Deactivate access groups", action="deactivate", items=items, refused=refused,
+        intro="Only custom groups with no stores and no active API clients, and not the default, can be "
+              "deactivated. Nothing else changes.",
+        act=lambda group: services.group_deactivate(actor=request.user, org=org, group=group),
+        done="{n} access group(s) deactivated: {names}.", back_url=reverse("groups:list"),
+        submit_label=f"Deactivate {len(items)} access group{'s' if len(items) != 1 else ''}")
 
 
 def _form_context(form, resources, grants, **extra):
@@ -182,3 +236,17 @@ def default_group(request):
                 messages.success(request, f"{chosen.name} is now the default group.")
                 return redirect("groups:default")
     return render(request, "groups/default_group.html", context)
+
+
+@page_view()
+def group_choices(request):
+    """The matches of a group search-as-you-type field (the store list's filter, the default-group, store,
+    allocation and API client forms): the org's groups and the built-in ones whose name contains the text
+    typed. Any user of the org may ask (the store pages show these names too); `active=1` leaves out the
+    inactive groups, which cannot receive stores."""
+    found = selectors.group_search(org=request.org, text=choices_query(request),
+                                   active_only=request.GET.get("active") == "1", limit=CHOICES_LIMIT)
+    rows = [{"value": str(g.pk), "label": g.name,
+             "detail": " · ".join(([] if g.org_id else ["built-in"]) + ([] if g.is_active else ["inactive"]))}
+            for g in found[:CHOICES_LIMIT]]
+    return choices_response(request, rows, more=len(found) > CHOICES_LIMIT)

@@ -5,20 +5,27 @@ Secrets are rendered once, in the response to the POST that made them (never sto
 never shown again), with caching turned off.
 """
 
+from operator import attrgetter
+
 from django.contrib import messages
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accessadmin.caching import no_store
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
 from accessadmin.models import User
+from accessadmin.lists import Column, ListSpec, bulk_confirm_or_act, search_form, selected_ids
 from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.widgets import CHOICES_LIMIT, choices_query, choices_response
 from groups import selectors as group_selectors
 from groups.policies import can_manage_groups
 
 from . import selectors, services, till_oauth
+from .filters import StoreFilterForm, TillFilterForm
 from .forms import ApiClientForm, ManagerForm, StoreCodesForm, StoreForm, TillCreateForm
 from .policies import (
     can_create_store,
@@ -29,17 +36,62 @@ from .policies import (
 )
 
 
+STORE_LIST = ListSpec(
+    columns=(
+        Column("code", "Code", sort=Lower("code"), csv=attrgetter("code")),
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("city", "City", sort=Lower("city"), csv=attrgetter("city")),
+        Column("group", "Access group", sort=Lower("access_group__name"),
+               csv=lambda s: s.access_group.name if s.access_group else ""),
+    ),
+    default_sort="code", filename="stores")
+
+
 @page_view(can_view_stores)
 def store_list(request):
-    search = request.GET.get("q", "").strip()
-    group = request.GET.get("group", "")
-    page = paginate(request, selectors.store_list(actor=request.user, org=request.org, search=search, group=group))
+    org = request.org
+    default = group_selectors.default_group(org=org)
+    groups = list(group_selectors.group_choices(org=org))
+    filters = StoreFilterForm(request.GET, groups=groups, default=default)
+    filters.is_valid()
+    search, group = filters.cleaned_data.get("q", ""), filters.cleaned_data.get("group", "")
+    listing = STORE_LIST.read(request, selectors.store_list(actor=request.user, org=org, search=search, group=group),
+                              filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
     return render(request, "stores/store_list.html", {
-        "page": page, "q": search, "group": group, "query": query_without_page(request),
-        "groups": group_selectors.group_list(org=request.org).order_by("name"),
-        "default": group_selectors.default_group(org=request.org),
-        "can_create": can_create_store(request.user),
+        "list": listing, "page": listing.page, "query": listing.query, "default": default,
+        "targets": [g for g in groups if g.is_active], "can_create": can_create_store(request.user),
     })
+
+
+@require_POST
+@page_view(can_view_stores)
+def store_bulk(request):
+    """Allocates the selected stores to one group: first where they come from (by current group) and what
+    stays, then, with `confirm`, through stores_allocate (audited; a manager's limits apply there). Ids of
+    stores the user may not see are ignored."""
+    org = request.org
+    stores = list(selectors.store_list(actor=request.user, org=org).filter(pk__in=selected_ids(request)))
+    group = group_selectors.active_groups(org=org).filter(pk=_int(request.POST.get("group"))).first()
+    if not stores or group is None:
+        messages.error(request, "Select at least one store and the access group to allocate them to.")
+        return redirect("stores:list")
+    codes = [s.code for s in stores]
+    if request.POST.get("confirm"):
+        try:
+            n = services.stores_allocate(actor=request.user, org=org, group=group, store_codes=codes)
+        except AppError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, f"{n} store{'s' if n != 1 else ''} allocated to {group.name}.")
+        return redirect("stores:list")
+    preview = selectors.allocation_preview(actor=request.user, org=org, group=group, codes=codes)
+    return render(request, "stores/store_bulk_allocate.html", {"group": group, "stores": stores, **preview})
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @page_view(can_create_store)
@@ -177,15 +229,49 @@ def _once(request, template, context):
 
 # --- tills -------------------------------------------------------------------------------------------------
 
+TILL_LIST = ListSpec(
+    columns=(
+        Column("code", "Till", sort=Lower("code"), csv=attrgetter("code")),
+        Column("store", "Store", sort=Lower("store__code"), csv=lambda t: t.store.code),
+        Column("group", "Access group", sort=Lower("store__access_group__name"),
+               csv=lambda t: t.store.access_group.name if t.store.access_group else ""),
+        Column("status", "Status", sort="is_active", csv=lambda t: "active" if t.is_active else "inactive"),
+        Column("auth", "Auth (last seen)"),
+        Column("used", "Last used", sort="last_used_at", csv=attrgetter("last_used_at")),
+        Column("rotated", "Secret rotated", sort="secret_rotated_at", csv=attrgetter("secret_rotated_at")),
+    ),
+    default_sort="code", filename="tills")
+
+
 @page_view(can_manage_tills)
 def till_list(request):
-    search = request.GET.get("q", "").strip()
-    store_code = request.GET.get("store", "").strip()
+    filters = TillFilterForm(request.GET)
+    filters.is_valid()
+    search, store_code = filters.cleaned_data.get("q", ""), filters.cleaned_data.get("store", "")
     store = selectors.store_get(actor=request.user, org=request.org, code=store_code) if store_code else None
-    page = paginate(request, selectors.till_list(org=request.org, store=store, search=search))
+    listing = TILL_LIST.read(request, selectors.till_list(org=request.org, store=store, search=search),
+                             filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
     return render(request, "stores/till_list.html", {
-        "page": page, "q": search, "store": store, "query": query_without_page(request),
+        "list": listing, "page": listing.page, "query": listing.query, "store": store,
         "default": group_selectors.default_group(org=request.org)})
+
+
+@require_POST
+@page_view(can_manage_tills)
+def till_bulk(request):
+    """Deactivates the selected tills after a confirmation naming them (their next request gets 401)."""
+    org = request.org
+    tills = selectors.till_list(org=org).filter(pk__in=selected_ids(request))
+    items = [{"pk": t.pk, "name": t.code, "detail": f"store {t.store.code}", "obj": t} for t in tills if t.is_active]
+    refused = [{"name": t.code, "reason": "already inactive."} for t in tills if not t.is_active]
+    return bulk_confirm_or_act(
+        request, title="Deactivate tills", action="deactivate", items=items, refused=refused,
+        intro="A deactivated till is refused (401) from its next request; it can be activated again later.",
+        act=lambda till: services.till_set_active(actor=request.user, org=org, till=till, active=False),
+        done="{n} till(s) deactivated: {names}.", back_url=reverse("stores:tills"),
+        submit_label=f"Deactivate {len(items)} till{'s' if len(items) != 1 else ''}")
 
 
 @page_view(can_manage_tills)
@@ -233,12 +319,48 @@ def till_set_active(request, code, active):
 
 # --- API clients -------------------------------------------------------------------------------------------
 
+API_CLIENT_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("client_id", "Client id", sort="client_id", csv=attrgetter("client_id")),
+        Column("group", "Access group", sort=Lower("access_group__name"), csv=lambda c: c.access_group.name),
+        Column("created", "Created", sort="created_at", csv=attrgetter("created_at")),
+        Column("created_by", "Created by", csv=lambda c: c.created_by.username if c.created_by else "",
+               shown=False),
+        Column("status", "Status", sort="is_active", csv=lambda c: "active" if c.is_active else "revoked"),
+        Column("revoked", "Revoked on", csv=attrgetter("revoked_at"), shown=False),
+    ),
+    default_sort="name", filename="api-clients")
+
+
 @page_view(can_manage_api_clients)
 def api_client_list(request):
-    search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.api_client_list(org=request.org, search=search))
-    return render(request, "stores/apiclient_list.html", {"page": page, "q": search,
-                                                          "query": query_without_page(request)})
+    filters = search_form(request)
+    listing = API_CLIENT_LIST.read(request, selectors.api_client_list(org=request.org,
+                                                                      search=filters.cleaned_data["q"]),
+                                   filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
+    return render(request, "stores/apiclient_list.html", {"list": listing, "page": listing.page,
+                                                          "query": listing.query})
+
+
+@require_POST
+@page_view(can_manage_api_clients)
+def api_client_bulk(request):
+    """Revokes the selected API clients after a confirmation naming them (their tokens stop at once)."""
+    org = request.org
+    clients = selectors.api_client_list(org=org).filter(pk__in=selected_ids(request))
+    items = [{"pk": c.pk, "name": c.name, "detail": f"{c.client_id}, group {c.access_group.name}", "obj": c}
+             for c in clients if c.is_active]
+    refused = [{"name": c.name, "reason": "already revoked."} for c in clients if not c.is_active]
+    return bulk_confirm_or_act(
+        request, title="Revoke API clients", action="revoke", items=items, refused=refused,
+        intro="A revoked client's tokens stop working at once and it cannot get new ones; this cannot be undone "
+              "(create a new client instead).",
+        act=lambda client: services.api_client_revoke(actor=request.user, org=org, client=client),
+        done="{n} API client(s) revoked: {names}.", back_url=reverse("stores:api-clients"),
+        submit_label=f"Revoke {len(items)} API client{'s' if len(items) != 1 else ''}")
 
 
 @page_view(can_manage_api_clients)
@@ -263,3 +385,14 @@ def api_client_revoke(request, pk):
     services.api_client_revoke(actor=request.user, org=request.org, client=client)
     messages.success(request, f"API client {client.name} revoked; its tokens no longer work.")
     return redirect("stores:api-clients")
+
+
+@page_view(can_view_stores)
+def store_choices(request):
+    """The matches of a store search-as-you-type field: the stores the user may see (a manager, only those
+    delegated) whose code or name contains the text typed; the value is the store's code."""
+    found = selectors.store_search(actor=request.user, org=request.org, text=choices_query(request),
+                                   limit=CHOICES_LIMIT)
+    rows = [{"value": s["code"], "label": s["code"], "detail": f"{s['name']} · {s['group'] or 'default group'}"}
+            for s in found[:CHOICES_LIMIT]]
+    return choices_response(request, rows, more=len(found) > CHOICES_LIMIT)

@@ -25,7 +25,7 @@ def test_list_page_shows_every_column_and_filters(allocate, acme, acme_admin, pa
     html = client.get("/groups/?kind=builtin").content.decode()
     assert "WeChat" not in html and "Instore" in html
     html = client.get("/groups/?status=inactive").content.decode()
-    assert "No access groups match." in html
+    assert "No entries match these filters." in html
 
 
 def test_create_page_with_cells_in_both_tabs(acme, acme_admin, pages):

@@ -26,11 +26,14 @@
     var initial = tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0] || tabs[0];
     if (initial) select(initial);
   });
-  // "Select all" checkboxes: <input type=checkbox data-select-all="name">.
+  // "Select all" checkboxes: <input type=checkbox data-select-all="name">; with a form (also one named by a
+  // form="…" attribute, as the list pages' bulk forms are) it ticks that form's boxes, else the page's.
   document.querySelectorAll("[data-select-all]").forEach(function (box) {
     box.addEventListener("change", function () {
-      var scope = box.form || document;
-      scope.querySelectorAll('input[type=checkbox][name="' + box.dataset.selectAll + '"]').forEach(function (c) { c.checked = box.checked; });
+      var name = box.dataset.selectAll;
+      var boxes = box.form ? Array.prototype.slice.call(box.form.elements)
+        : Array.prototype.slice.call(document.querySelectorAll("input[type=checkbox]"));
+      boxes.forEach(function (c) { if (c.type === "checkbox" && c.name === name) c.checked = box.checked; });
     });
   });
   // Tables scroll inside their card: wrap any table a template left unwrapped (templates use .table-wrap).

@@ -28,7 +28,10 @@ class LoyaltyConfig(AppConfig):
                                    ("loyalty.groupprogram", "Group loyalty program"),
                                    ("loyalty.usergroup", "User group")):
             registry.register_audit_type(target_type, label)
-        registry.register_demo(self._seed_demo, order=30)
+        # After shopper data (40): the demo's groups are made of its customers.
+        registry.register_demo(self._seed_demo, order=45, notes=(
+            "Group loyalty (acme): five families and Acme Logistics with two child companies; "
+            "FAM-0001 (the Andersons) is a few hundred points from Gold.",))
 
     @staticmethod
     def _seed_demo(*, orgs):

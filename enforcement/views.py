@@ -10,6 +10,7 @@ from accessadmin.pages import page_view, paginate, query_without_page
 from groups import cells as cellsmod
 from groups import selectors as group_selectors
 from stores import selectors as store_selectors
+from stores.till_oauth import BASIC_RECENT_DAYS, auth_method_counts
 
 from . import policies, selectors, services
 from .forms import EnforcementForm, SuggestGroupForm
@@ -31,6 +32,10 @@ def enforcement_settings(request):
                                                           "basic_auth_for_new_tills": org.basic_auth_for_new_tills,
                                                           "enforcement_mode": org.enforcement_mode})
     if request.method == "POST" and form.is_valid():
+        if org.basic_auth_enabled and not form.cleaned_data["basic_auth_enabled"] and not request.POST.get("confirm"):
+            # Switching Basic auth off breaks every till that still uses it: say how many, and ask first.
+            return render(request, "enforcement/basic_auth_off_confirm.html", {
+                "org": org, "form": form, "counts": auth_method_counts(org=org), "days": BASIC_RECENT_DAYS})
         try:
             services.org_enforcement_update(actor=request.user, org=org,
                                             basic_auth_enabled=form.cleaned_data["basic_auth_enabled"],

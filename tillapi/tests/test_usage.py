@@ -40,9 +40,17 @@ def test_enforcement_page(till_client, pages, acme, acme_admin, store_till):
     acme.refresh_from_db()
     assert acme.enforcement_mode == "report_only"
     assert till_client(store_till[1].code).get("/v2/stores").status_code == 200  # would deny, passes
-    page.post("/stores/-/enforcement/", {"enforcement_mode": "enforce"})  # checkbox off: Basic off
+    # checkbox off: Basic off, which first says what breaks and asks
+    html = page.post("/stores/-/enforcement/", {"enforcement_mode": "enforce"}).content.decode()
+    assert "Switch Basic auth off for Acme Retail?" in html
+    assert "1 active till</strong> used Basic auth in the last 30 days" in html  # the till used above
+    assert "0 of 1 active till</strong> have OAuth2 client credentials" in html
     acme.refresh_from_db()
-    assert acme.basic_auth_enabled is False
+    assert acme.basic_auth_enabled is True and acme.enforcement_mode == "report_only"  # nothing saved yet
+    response = page.post("/stores/-/enforcement/", {"enforcement_mode": "enforce", "confirm": "1"})
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.basic_auth_enabled is False and acme.enforcement_mode == "enforce"
     assert till_client(store_till[1].code).get("/v2/customers").status_code == 401
 
 

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from accessadmin.widgets import SearchModelChoiceField
+
 from . import cells as cellsmod
 
 
@@ -18,7 +20,9 @@ class GroupForm(forms.Form):
 
 
 class DefaultGroupForm(forms.Form):
-    access_group = forms.ModelChoiceField(queryset=None, empty_label=None, label="Default group")
+    # Searched as you type: an org may have 10,000 groups, so the page never lists them.
+    access_group = SearchModelChoiceField(queryset=None, url_name="groups:choices", url_query="active=1",
+                                          label="Default group", placeholder="Type part of a group's name")
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

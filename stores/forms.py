@@ -2,6 +2,7 @@
 
 from django import forms
 
+from accessadmin.widgets import SearchModelChoiceField
 from groups import selectors as group_selectors
 
 from .policies import stores_visible
@@ -11,8 +12,10 @@ class StoreForm(forms.Form):
     code = forms.CharField(max_length=50, help_text="Unique in your organization; cannot be changed later.")
     name = forms.CharField(max_length=200)
     city = forms.CharField(max_length=100, required=False)
-    access_group = forms.ModelChoiceField(queryset=None, required=False, empty_label="(use the default group)",
-                                          label="Access group")
+    # Searched as you type (an org may have 10,000 groups); left empty, the store uses the default group.
+    access_group = SearchModelChoiceField(queryset=None, required=False, label="Access group",
+                                          url_name="groups:choices", url_query="active=1",
+                                          placeholder="Type part of a group's name; empty: the default group")
 
     def __init__(self, *args, groups, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +50,8 @@ class TillCreateForm(forms.Form):
 
 class ApiClientForm(forms.Form):
     name = forms.CharField(max_length=100)
-    access_group = forms.ModelChoiceField(queryset=None, empty_label=None,
+    access_group = SearchModelChoiceField(queryset=None, url_name="groups:choices", url_query="active=1",
+                                          placeholder="Type part of a group's name",
                                           help_text="What the client may do: the cells of this group.")
 
     def __init__(self, *args, org, **kwargs):

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
+from oauth2_provider.models import AccessToken
 
 from accessadmin import limits
 from accessadmin.models import AuditEvent, Org
@@ -62,6 +64,16 @@ def store_list(*, actor, org: Org, search: str = "", group: str = ""):
         # An id no column can hold matches nothing (SQLite would raise on it rather than answer).
         qs = qs.filter(access_group_id=pk) if pk is not None and pk <= limits.BIGINT_MAX else qs.none()
     return qs.order_by("code")
+
+
+def store_search(*, actor, org: Org, text: str = "", limit: int = 20) -> list[dict]:
+    """Returns up to `limit` + 1 of the stores `actor` may see whose code or name contains `text`, by code, as
+    {"code", "name", "group"} (the group's name or None): the matches of a search-as-you-type field. One query,
+    walking the (org, code) index in order and stopping after `limit` + 1 matches."""
+    qs = stores_visible(actor, org)
+    if text:
+        qs = qs.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    return list(qs.order_by("code").values("code", "name", group=F("access_group__name"))[:limit + 1])
 
 
 def store_get(*, actor, org: Org, code: str) -> Store:
@@ -182,6 +194,13 @@ def api_client_get(*, org: Org, pk) -> ApiClient:
     except (TypeError, ValueError):
         pk = -1
     return get_scoped_or_404(ApiClient.objects.select_related("access_group"), org, pk=pk)
+
+
+def api_client_token_count(*, client: ApiClient) -> int:
+    """Returns how many unexpired access tokens the client's OAuth2 application holds (0 once revoked)."""
+    if not client.application_id:
+        return 0
+    return AccessToken.objects.filter(application_id=client.application_id, expires__gt=timezone.now()).count()
 
 
 def store_for_till(*, org: Org, code: str) -> Store:

@@ -300,18 +300,39 @@ def till_detail(request, code):
     return render(request, "stores/till_detail.html", {"till": till, "explained": explained, "history": history})
 
 
-@require_POST
+def _confirm(request, *, danger: bool = True, **context):
+    """Returns the page that asks before an irreversible or integration-breaking action (GET of its URL);
+    the action itself is the POST to the same URL."""
+    return render(request, "stores/confirm_action.html", {**context, "danger": danger})
+
+
 @page_view(can_manage_tills)
 def till_rotate(request, code):
     till = selectors.till_get(org=request.org, code=code)
+    if request.method != "POST":
+        return _confirm(request, title=f"Rotate the secret of till {till.code}?", effects=[
+            f"The current secret of till {till.code} (store {till.store.code}) stops working at once: the till "
+            "gets 401 until it is configured with the new secret.",
+            "The new secret is shown once, on the next page; copy it before you leave.",
+        ], button="Rotate secret", cancel_url=reverse("stores:till", args=[till.code]))
     till, secret = services.till_rotate_secret(actor=request.user, org=request.org, till=till)
     return _once(request, "stores/till_secret.html", {"till": till, "secret": secret, "created": False})
 
 
-@require_POST
 @page_view(can_manage_tills)
 def till_set_active(request, code, active):
     till = selectors.till_get(org=request.org, code=code)
+    if request.method != "POST":
+        if active:
+            effects = [f"Till {till.code} may call the till API again with its current credentials, with the "
+                       "access group of its store."]
+        else:
+            effects = [f"Every request of till {till.code} (store {till.store.code}) gets 401 from its next "
+                       "request on, with its Basic secret and with OAuth2 tokens alike.",
+                       "You can activate it again later; its secret does not change."]
+        return _confirm(request, title=f"{'Activate' if active else 'Deactivate'} till {till.code}?",
+                        effects=effects, button="Activate" if active else "Deactivate", danger=not active,
+                        cancel_url=reverse("stores:till", args=[till.code]))
     services.till_set_active(actor=request.user, org=request.org, till=till, active=active)
     messages.success(request, f"Till {till.code} {'activated' if active else 'deactivated'}.")
     return redirect("stores:till", code=till.code)
@@ -378,10 +399,18 @@ def api_client_create(request):
     return render(request, "stores/apiclient_form.html", {"form": form})
 
 
-@require_POST
 @page_view(can_manage_api_clients)
 def api_client_revoke(request, pk):
     client = selectors.api_client_get(org=request.org, pk=pk)
+    if request.method != "POST":
+        if not client.is_active:
+            return redirect("stores:api-clients")
+        tokens = selectors.api_client_token_count(client=client)
+        return _confirm(request, title=f"Revoke the API client {client.name}?", effects=[
+            f"Its client secret and its {tokens} valid access token{'s' if tokens != 1 else ''} stop working at once: "
+            f"the integration using client id {client.client_id} gets 401 from its next request on.",
+            "A revoked client cannot be restored; to reconnect, create a new API client.",
+        ], button="Revoke", cancel_url=reverse("stores:api-clients"))
     services.api_client_revoke(actor=request.user, org=request.org, client=client)
     messages.success(request, f"API client {client.name} revoked; its tokens no longer work.")
     return redirect("stores:api-clients")

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
 from groups.builtins import ADMIN, POS
+from stores.models import ApiClient
 
 
 def test_create_returns_client_secret_once_and_token_works(bearer_client, builtin, api, acme, acme_admin):
@@ -83,7 +84,11 @@ def test_pages_create_list_revoke(builtin, oauth_token, pages, acme, acme_admin)
     assert b"Webshop" in listing.content and secret.encode() not in listing.content
     assert oauth_token(client_id, secret)
     pk = response.context["client"].pk
+    ask = page.get(f"/stores/-/api-clients/{pk}/revoke/").content.decode()
+    assert "Revoke the API client Webshop?" in ask and "its 1 valid access token stop working at once" in ask
+    assert client_id in ask and ApiClient.objects.get(pk=pk).is_active  # asking changes nothing
     assert page.post(f"/stores/-/api-clients/{pk}/revoke/").status_code == 302
+    assert page.get(f"/stores/-/api-clients/{pk}/revoke/").status_code == 302  # nothing left to revoke
     assert b"Revoked" in page.get("/stores/-/api-clients/").content
 
 

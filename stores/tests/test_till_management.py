@@ -6,6 +6,7 @@ from accessadmin.privileges import Privilege
 from accessadmin.testing import assert_other_org_404, make_user
 from groups.builtins import INSTORE
 from stores import services as store_services
+from stores.models import Till
 
 
 def test_create_till_returns_the_secret_once_and_it_works(till_client, api, acme_admin, store):
@@ -107,8 +108,15 @@ def test_till_pages_create_show_secret_once_rotate_deactivate(pages, acme, acme_
     detail = page.get("/stores/-/tills/acme-pg-1/")
     assert detail.status_code == 200 and secret.encode() not in detail.content
     assert b"What can this till do, and why" in detail.content and b"POS" in detail.content
+    assert 'href="/stores/-/tills/acme-pg-1/rotate/"' in detail.content.decode()  # a question first, not a POST
+    ask = page.get("/stores/-/tills/acme-pg-1/rotate/").content.decode()
+    assert "Rotate the secret of till acme-pg-1?" in ask and "(store acme-s001) stops working at once" in ask
+    assert Till.objects.get(code="acme-pg-1").secret_rotated_at is None  # asking changes nothing
     rotated = page.post("/stores/-/tills/acme-pg-1/rotate/")
     assert rotated.status_code == 200 and rotated.context["secret"] != secret
+    ask = page.get("/stores/-/tills/acme-pg-1/deactivate/").content.decode()
+    assert "Deactivate till acme-pg-1?" in ask and "gets 401 from its next request on" in ask
+    assert Till.objects.get(code="acme-pg-1").is_active
     assert page.post("/stores/-/tills/acme-pg-1/deactivate/").status_code == 302
     assert b"Inactive" in page.get("/stores/-/tills/").content
     dup = page.post("/stores/-/tills/new/", {"store": "acme-s001", "code": "acme-pg-1"})
@@ -121,6 +129,8 @@ def test_till_pages_other_org_404(make_till, pages, acme, globex_admin, store):
     assert page.get("/stores/-/tills/acme-pg-iso/").status_code == 404
     assert page.post("/stores/-/tills/acme-pg-iso/rotate/").status_code == 404
     assert page.post("/stores/-/tills/acme-pg-iso/deactivate/").status_code == 404
+    assert page.get("/stores/-/tills/acme-pg-iso/rotate/").status_code == 404
+    assert page.get("/stores/-/tills/acme-pg-iso/deactivate/").status_code == 404
     assert b"acme-pg-iso" not in page.get("/stores/-/tills/").content
 
 

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every error under the API prefixes leaves as JSON in its surface's shape (accessadmin.surfaces).
     "accessadmin.api.middleware.ApiErrorMiddleware",
+    # Second: the till API and the gateway check skip everything below (sessions, CSRF, users, messages, CSP).
+    "accessadmin.hotpath.HotPathMiddleware",
     # Pages: the layout's 404 in development too (API prefixes keep their JSON errors).
     "accessadmin.error_pages.PageNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -82,6 +84,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accessadmin.tenancy.OrgMiddleware",
 ]
+
+# What HotPathMiddleware runs for these prefixes: the security headers (nosniff, HSTS, the HTTPS redirect).
+HOT_PATH_PREFIXES = ("/v2/", "/authz/")
+HOT_PATH_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
 
 if not DEBUG:
     # Production serves its collected static files itself; development uses runserver's finders.

@@ -15,8 +15,17 @@ class PrivacyConfig(AppConfig):
         registry.register_urls(registry.Mount.API_V1, "privacy.api.urls")
         registry.register_urls(registry.Mount.PAGES, "privacy.urls", prefix="privacy/", namespace="privacy")
 
-        from .policies import can_view_settings
+        from . import views
+        from .policies import can_approve, can_raise, can_view_requests, can_view_settings
 
         registry.register_nav_section("Shopper data", order=20)  # the shopperdata app's section
-        registry.register_nav(registry.NavLink("Shopper data", "Privacy settings", "privacy:settings",
-                                               can_view_settings, order=90))
+        registry.register_nav(
+            registry.NavLink("Shopper data", "Deletion requests", "privacy:request-list", can_view_requests, order=70),
+            registry.NavLink("Shopper data", "Deletion approvals", "privacy:approvals", can_approve, order=75),
+            registry.NavLink("Shopper data", "Bulk deletion requests", "privacy:bulk", can_raise, order=80),
+            registry.NavLink("Shopper data", "Privacy settings", "privacy:settings", can_view_settings, order=90),
+        )
+        # The customer's profile page shows deletion status, requests and "Request deletion" (shopperdata
+        # renders the registered sections; it does not import this app).
+        registry.register_section("shopperdata.profile_detail", views.profile_section, order=10)
+        registry.register_audit_type("privacy.deletionrequest", "Deletion request")

@@ -25,6 +25,7 @@ class PrivacyErrorCode(ErrorCode):
     INVALID_CSV = "invalid_csv", 400, "The uploaded file is not a CSV of identifiers."
     TOO_MANY_ROWS = "too_many_rows", 400, "The uploaded file has more rows than the limit."
     INVALID_DATE = "invalid_date", 400, "A date filter is not YYYY-MM-DD."
+    INVALID_CUSTOMER_FILTER = "invalid_customer_filter", 400, "The customer filter is not a customer id."
     INVALID_STATUS = "invalid_status", 400, "A status filter is not a status of deletion requests."
     INVALID_BOOLEAN = "invalid_boolean", 400, "A setting must be true or false."
     FILE_REQUIRED = "file_required", 400, "A bulk request uploads a CSV file as `file`."

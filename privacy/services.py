@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accessadmin import audit
-from accessadmin.errors import Conflict, Forbidden, InvalidInput
+from accessadmin.errors import AppError, Conflict, Forbidden, InvalidInput
 from accessadmin.models import Org
 from shopperdata import selectors as profiles
 from shopperdata import services as profile_services
@@ -107,8 +107,8 @@ def _check_comments(comments) -> str:
     return comments
 
 
-def _enabled_settings(org: Org) -> PrivacySettings:
-    current = selectors.settings_get(org=org)
+def _enabled_settings(org: Org, current: PrivacySettings | None = None) -> PrivacySettings:
+    current = current if current is not None else selectors.settings_get(org=org)
     if not current.deletion_enabled:
         raise InvalidInput("PII deletion is not enabled for this organization.", code=Code.DELETION_DISABLED)
     return current
@@ -147,12 +147,14 @@ def _warning_exists(req: DeletionRequest) -> dict:
 
 @transaction.atomic
 def request_raise(*, actor, org: Org, source: str, identifier_type: str | None = None, identifier_value=None,
-                  customer_id=None, comments: str = "", now: datetime | None = None) -> Raised:
+                  customer_id=None, comments: str = "", now: datetime | None = None,
+                  org_settings: PrivacySettings | None = None) -> Raised:
     """Returns the customer's new deletion request, or their open one (created False, with a warning).
 
     Starts PENDING_APPROVAL when the org requires approval, else APPROVED and due after the waiting
     period. Race-safe: the partial unique constraint on open requests lets one of two concurrent
-    raises insert; the other returns the winner.
+    raises insert; the other returns the winner. `org_settings`: `org`'s settings when the caller
+    read them already (a bulk file reads them once, not once per row).
     """
     who = principal(actor) if actor is not None else None
     if who is None:
@@ -160,7 +162,7 @@ def request_raise(*, actor, org: Org, source: str, identifier_type: str | None =
     if who.user is not None and not policies.can_raise(who.user):
         raise Forbidden("You may not request the deletion of personal data.", code=Code.DELETION_FORBIDDEN)
     comments = _check_comments(comments)
-    current = _enabled_settings(org)
+    current = _enabled_settings(org, org_settings)
     customer = resolve_customer(org=org, identifier_type=identifier_type, identifier_value=identifier_value,
                                 customer_id=customer_id)
     if customer.deleted_at is not None:
@@ -263,6 +265,25 @@ def request_cancel(*, actor, org: Org, request_id, comments: str = "", now: date
     return _decide(org=org, who=who, req=req, status=Status.CANCELLED, reason=comments, now=now or timezone.now())
 
 
+@transaction.atomic
+def request_retry(*, actor, org: Org, request_id, now: datetime | None = None):
+    """Returns the FAILED request made due again at `now` with its attempts reset (the periodic task
+    gives up after MAX_ATTEMPTS). Approvers only; the failure stays in the request's history."""
+    who = principal(actor)
+    if who.user is not None and not policies.can_approve(who.user):
+        raise Forbidden("You may not retry deletion requests.", code=Code.APPROVAL_FORBIDDEN)
+    req = _locked(org, who.user, request_id)
+    if req.status != Status.FAILED:
+        raise Conflict(f"Only a failed request can be retried; this one is {req.status}.",
+                       code=Code.INVALID_TRANSITION)
+    before = {**_payload_for_audit(req), "failure_reason": req.failure_reason, "attempts": req.attempts}
+    req.status, req.due_at, req.attempts = Status.APPROVED, now or timezone.now(), 0
+    req.save(update_fields=["status", "due_at", "attempts", "updated_at"])
+    audit.record(org=org, actor=who.user, action="deletion_request.retry", target=req, before=before,
+                 after={**_payload_for_audit(req), "retried_by": who.label})
+    return req
+
+
 # --- execution ----------------------------------------------------------------------------------------------
 
 def request_execute(*, request_id: int, now: datetime | None = None) -> str:
@@ -281,6 +302,10 @@ def request_execute(*, request_id: int, now: datetime | None = None) -> str:
                 return "skipped"
             if req.due_at is None or req.due_at > now:
                 return "not_due"
+            if not selectors.settings_get(org=req.org).deletion_enabled:
+                # Switched off after approval: nothing is erased; the request waits, FAILED with this
+                # reason, and is retried (by the periodic task, or at once with request_retry).
+                raise InvalidInput("PII deletion is switched off for the organization.", code=Code.DELETION_DISABLED)
             before = _payload_for_audit(req)
             erased = profile_services.profile_erase(profile_id=req.customer_id, now=now,
                                                     reference=f"deletion request {req.pk}")
@@ -291,10 +316,15 @@ def request_execute(*, request_id: int, now: datetime | None = None) -> str:
                          before=before, after={**_payload_for_audit(req), "erased": erased or []})
             return "completed"
     except Exception as exc:  # recorded on the request and retried; never swallowed silently
-        log.exception("deletion request %s failed", request_id)
+        if isinstance(exc, AppError):
+            log.warning("deletion request %s failed: %s", request_id, exc.code)
+            reason = f"{exc.code}: {exc.message}"
+        else:
+            log.exception("deletion request %s failed", request_id)
+            reason = f"{type(exc).__name__}: {exc}"
         with transaction.atomic():
             req = DeletionRequest.objects.select_for_update().get(pk=request_id)
-            req.status, req.failure_reason = Status.FAILED, f"{type(exc).__name__}: {exc}"[:500]
+            req.status, req.failure_reason = Status.FAILED, reason[:500]
             req.attempts += 1
             req.save(update_fields=["status", "failure_reason", "attempts", "updated_at"])
             audit.record(org=req.org, actor=None, action="deletion_request.failed", target=req,

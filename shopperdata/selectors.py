@@ -17,6 +17,7 @@ from accessadmin.tenancy import get_scoped_or_404, scope
 from .builtins import COLUMN_PROPERTIES, ensure_builtin_properties
 from .models import USER_SHOPPER_TYPE, Profile, PropertyDefinition
 from .policies import AccessPlan, access_plan, write_without_read
+from .values import is_empty
 
 PHONE_LIKE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{2,}$")
 
@@ -165,9 +166,9 @@ def property_history(*, org: Org):
     return scope(AuditEvent.objects.all(), org).filter(target_type="shopperdata.shoppertype")
 
 
-def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
-    """Returns (label, count, url name) for the dashboard."""
-    return [("Shopper profiles", scope(Profile.objects.all(), org).count(), "shopperdata:profile-list")]
+def profile_count(*, org: Org, actor=None) -> int:
+    """Returns how many profiles the org has: whoever may use profiles may open each of them (masked)."""
+    return scope(Profile.objects.all(), org).count()
 
 
 def shopper_type_warnings(*, org: Org, properties: list[PropertyDefinition]) -> list[dict]:
@@ -217,3 +218,49 @@ def profile_identify(*, org: Org, identifier_type: str, value) -> Profile | None
 def pii_property_ids(*, org: Org) -> set[str]:
     """Returns the ids of `org`'s properties flagged as personal data (one query once the built-ins exist)."""
     return {p.code for p in property_list(org=org) if p.pii}
+
+
+PII_IDENTIFIERS = frozenset({"email", "mobile", "externalId"})  # identifiers are always personal data
+
+
+def profile_pii_present(*, profile: Profile, pii: set[str] | None = None) -> list[str]:
+    """Returns the ids of the personal-data properties and identifiers that hold a value on `profile`:
+    what erasing it clears (services.profile_erase), sorted. `pii`: the org's PII ids when known."""
+    pii = (pii_property_ids(org=profile.org) if pii is None else pii) | PII_IDENTIFIERS
+    current = {**profile_values(profile), "externalId": profile.external_id}
+    return sorted(code for code in pii if not is_empty(current.get(code)))
+
+
+def profile_ids_identify(*, org: Org, identifier_type: str, values) -> dict[str, int]:
+    """Returns {value: profile id} for each of `values` that names one of `org`'s profiles by
+    `identifier_type`, matched as profile_identify matches one value, in one query (bulk files)."""
+    wanted: dict[str, list[str]] = {}  # stored form → the values given that match it
+
+    def want(stored: str, raw: str) -> None:
+        wanted.setdefault(stored, []).append(raw)
+
+    for raw in values:
+        value = "" if raw is None else str(raw).strip()
+        if not value:
+            continue
+        if identifier_type == "id":
+            if value.isascii() and value.isdigit() and len(value) <= 18:
+                want(str(int(value)), raw)
+        elif identifier_type == "email":
+            want(value.lower(), raw)
+        elif identifier_type == "externalId":
+            want(value, raw)
+        elif identifier_type == "mobile" and normalise_mobile(value):
+            number = normalise_mobile(value)
+            digits = number.lstrip("+")
+            for stored in ((number,) if number.startswith("+") else (digits, "+" + digits)):
+                want(stored, raw)
+    if not wanted:
+        return {}
+    column = {"id": "pk", "email": "email", "externalId": "external_id", "mobile": "mobile"}[identifier_type]
+    found: dict[str, int] = {}
+    rows = scope(Profile.objects.all(), org).filter(**{f"{column}__in": list(wanted)}).order_by("pk")
+    for pk, stored in rows.values_list("pk", column):
+        for raw in wanted[str(stored)]:
+            found.setdefault(raw, pk)
+    return found

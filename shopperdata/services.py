@@ -523,9 +523,8 @@ def profile_erase(*, profile_id: int, now, reference: str = "") -> list[str] | N
     if profile.deleted_at is not None:
         return None
     org = profile.org
-    pii = selectors.pii_property_ids(org=org) | {"email", "mobile", "externalId"}
-    current = {**selectors.profile_values(profile), "externalId": profile.external_id}
-    erased = sorted(code for code in pii if not is_empty(current.get(code)))
+    pii = selectors.pii_property_ids(org=org) | selectors.PII_IDENTIFIERS
+    erased = selectors.profile_pii_present(profile=profile, pii=pii)
     for code in pii:
         column = COLUMN_PROPERTIES.get(code)
         if column:

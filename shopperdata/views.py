@@ -6,6 +6,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accessadmin import registry
 from accessadmin.errors import AppError
 from accessadmin.pages import page_view, paginate, query_without_page
 
@@ -34,6 +35,7 @@ def profile_list(request):
         "can_manage": policies.can_manage_shopper_type(request.user),
         "searchable": [plan.properties[c].label for c in ("email", "mobile", "firstName", "lastName")
                        if plan.readable(c)],
+        "sections": registry.render_sections("shopperdata.profile_list", request, None),
     })
 
 
@@ -51,6 +53,7 @@ def profile_detail(request, pk):
     history = selectors.profile_history(org=request.org, profile=profile)[:20]
     return render(request, "shopperdata/profile_detail.html", {
         "profile": profile, "rows": rows, "viewer": plan.viewer, "history": history,
+        "sections": registry.render_sections("shopperdata.profile_detail", request, profile),
     })
 
 

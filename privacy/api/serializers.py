@@ -65,8 +65,9 @@ class BulkRowOutput(serializers.Serializer):
 class BulkOutput(serializers.Serializer):
     rows = BulkRowOutput(many=True)
     total = serializers.IntegerField()
-    filed = serializers.IntegerField()
-    failed = serializers.IntegerField()
+    filed = serializers.IntegerField(help_text="Rows that created a request.")
+    existing = serializers.IntegerField(help_text="Rows whose customer had an open request (`request_exists`).")
+    failed = serializers.IntegerField(help_text="Rows in error: nothing created.")
 
 
 def settings_payload(s) -> dict:

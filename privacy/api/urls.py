@@ -15,4 +15,6 @@ urlpatterns = [
             name="api-privacy-request-reject"),
     re_path(rf"^privacy/deletion-requests/{ID}/cancel/?$", views.RequestCancelView.as_view(),
             name="api-privacy-request-cancel"),
+    re_path(rf"^privacy/deletion-requests/{ID}/retry/?$", views.RequestRetryView.as_view(),
+            name="api-privacy-request-retry"),
 ]

@@ -4,6 +4,7 @@ Seeing requests needs piiDeletionPrivilege or piiApprovalPrivilege; each write a
 policy through the services (403 without it, nothing changed). Another org's request is 404.
 """
 
+from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from accessadmin.api.base import OrgScopedMixin, validated
 from accessadmin.api.pagination import PageNumberPagination
 from accessadmin.api.permissions import allow
-from accessadmin.errors import CoreErrorCode, InvalidInput
+from accessadmin.errors import CoreErrorCode, Forbidden, InvalidInput
 
 from .. import bulk, filters, policies, selectors, services
 from ..errors import Code
@@ -64,7 +65,7 @@ class RequestListView(OrgScopedMixin, GenericAPIView):
 
     @extend_schema(operation_id="privacy_deletion_requests_list", responses=RequestOutput(many=True),
                    parameters=[OpenApiParameter("status", str), OpenApiParameter("created_from", str),
-                               OpenApiParameter("created_to", str)])
+                               OpenApiParameter("created_to", str), OpenApiParameter("customer", int)])
     def get(self, request):
         qs = selectors.request_list(actor=request.user, org=self.org,
                                     **filters.request_filters(request.query_params))
@@ -130,6 +131,15 @@ class RequestCancelView(OrgScopedMixin, APIView):
                                                                 comments=data.get("comments", ""))))
 
 
+class RequestRetryView(OrgScopedMixin, APIView):
+    permission_classes = [IsAuthenticated, CanViewRequests]
+
+    @extend_schema(operation_id="privacy_deletion_requests_retry", request=None, responses=RequestOutput,
+                   description="Makes a FAILED request due now again (needs piiApprovalPrivilege).")
+    def post(self, request, pk):
+        return Response(request_payload(services.request_retry(actor=request.user, org=self.org, request_id=pk)))
+
+
 class BulkView(OrgScopedMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewRequests]
     parser_classes = [MultiPartParser]
@@ -146,6 +156,11 @@ class BulkView(OrgScopedMixin, APIView):
         if upload is None:
             raise InvalidInput("Upload a CSV file as `file`.", code=Code.FILE_REQUIRED,
                                fields={"file": ["This field is required."]})
-        result = bulk.file_requests(actor=request.user, org=self.org, lines=bulk.text_lines(upload),
-                                    source=Source.BULK)
-        return Response(result.payload())
+        if not policies.can_raise(request.user):
+            raise Forbidden("You may not request the deletion of personal data.", code=Code.DELETION_FORBIDDEN)
+        filing, results = bulk.start(actor=request.user, org=self.org, source=Source.BULK,
+                                     lines=bulk.text_lines(upload))
+        # Streamed: each row is filed as its answer is written, so 100,000 rows take the memory of one.
+        response = StreamingHttpResponse(bulk.json_chunks(filing, results), content_type="application/json")
+        response["Cache-Control"] = "no-store"
+        return response

@@ -17,11 +17,17 @@ class LoyaltyConfig(AppConfig):
         registry.register_urls(registry.Mount.API_V1, "loyalty.api.urls")
         registry.register_urls(registry.Mount.PAGES, "loyalty.urls", prefix="loyalty/", namespace="loyalty")
 
-        from .policies import can_view_program
+        from . import member_care
+        from .policies import can_view_groups, can_view_program
 
         registry.register_nav_section(MEMBER_CARE, order=25)
         registry.register_nav(registry.NavLink(MEMBER_CARE, "Group loyalty program", "loyalty:program",
-                                               can_view_program, order=90))
+                                               can_view_program, order=90),
+                              registry.NavLink(MEMBER_CARE, "User groups", "loyalty:group-list", can_view_groups,
+                                               order=20))
+        # The member view gains the customer's groups and company hierarchy; the member search its Groups choice.
+        registry.register_section("shopperdata.profile_detail", member_care.profile_section, order=20)
+        registry.register_section("shopperdata.profile_list", member_care.member_search_switch, order=0)
         for target_type, label in (("loyalty.transaction", "Transaction"), ("loyalty.pointsaccount", "Points account"),
                                    ("loyalty.behavioralevent", "Behavioral event"),
                                    ("loyalty.behavioraleventdefinition", "Behavioral event definition"),

@@ -133,6 +133,13 @@ def _group_context(request, pk, tab: str) -> dict:
 
 
 MEMBER_PAGE = 50
+# (label, is a block) of each member permission, in words a CSR reads
+PERMISSION_LABELS = {
+    "allow_points_redemption": ("May redeem group points", False),
+    "allow_points_transfer": ("May transfer group points", False),
+    "block_points_redemption": ("Redemption blocked", True),
+    "block_points_transfer": ("Transfer blocked", True),
+}
 
 
 @page_view(policies.can_view_groups)
@@ -142,9 +149,12 @@ def group_detail(request, pk):
     group, plan = context["group"], context["plan"]
     memberships = selectors.membership_list(group=group)
     page = Paginator(memberships, MEMBER_PAGE).get_page(request.GET.get("page"))
-    members = selectors.member_rows(org=request.org, memberships=page, plan=plan)
-    primary = selectors.identities(org=request.org, customer_ids=[group.primary_customer_id], plan=plan).get(
-        group.primary_customer_id) if group.primary_customer_id else None
+    # One identity lookup for the page's members and the primary member (who may be on another page).
+    who = selectors.identities(org=request.org, plan=plan,
+                               customer_ids=[*(m.customer_id for m in page), group.primary_customer_id])
+    members = [(selectors.MemberRow(m, who[m.customer_id], m.points_contributed or 0),
+                [PERMISSION_LABELS[name] for name in m.permissions]) for m in page]
+    primary = who.get(group.primary_customer_id)
     children = list(UserGroup.objects.filter(parent=group).order_by(Lower("name"), "id").only(
         "id", "name", "external_id", "status")) if group.group_type == UserGroup.Type.COMPANY else []
     return render(request, "loyalty/group_detail.html", {

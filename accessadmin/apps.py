@@ -29,7 +29,10 @@ class AccessadminConfig(AppConfig):
                              order=30),
             registry.NavLink("Administration", "Audit log", "audit-log", policies.can_view_audit, order=40),
         )
-        registry.register_dashboard(selectors.dashboard_counts, order=0)
+        registry.register_dashboard(
+            registry.DashboardTile("Users", "users:list", policies.can_manage_identity, selectors.user_count, order=0),
+            registry.DashboardTile("Roles", "roles:list", policies.can_manage_identity, selectors.role_count, order=1),
+        )
         for target_type, label in (("accessadmin.org", "Organization"), ("accessadmin.user", "User"),
                                    ("accessadmin.role", "Role"), ("accessadmin.accessright", "Access right")):
             registry.register_audit_type(target_type, label)

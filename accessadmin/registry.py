@@ -53,21 +53,30 @@ def nav_sections() -> list[tuple[str, list[NavLink]]]:
 
 # --- dashboard ----------------------------------------------------------------------------------------------
 
-# counts(org=...) -> [(label, count, url name), ...]
-DashboardCounts = Callable[..., list[tuple[str, int, str]]]
-_dashboard: list[tuple[int, DashboardCounts]] = []
+@dataclass(frozen=True)
+class DashboardTile:
+    """A count on the dashboard that links to a page. A tile is shown only to users whom `policy(user)` lets
+    open that page (no tile leads to a 403), and `count(org=..., actor=...)` counts only what that user may
+    see there (a store manager's stores, not the org's)."""
+
+    label: str
+    url_name: str
+    policy: Callable[[Any], bool]
+    count: Callable[..., int]
+    order: int = 0
 
 
-def register_dashboard(counts: DashboardCounts, *, order: int) -> None:
-    _dashboard.append((order, counts))
+_dashboard: list[DashboardTile] = []
 
 
-def dashboard_counts(*, org) -> list[tuple[str, int, str]]:
-    """Returns every app's dashboard tiles for `org`, by order."""
-    tiles: list[tuple[str, int, str]] = []
-    for _order, counts in sorted(_dashboard, key=lambda entry: entry[0]):
-        tiles += counts(org=org)
-    return tiles
+def register_dashboard(*tiles: DashboardTile) -> None:
+    _dashboard.extend(tiles)
+
+
+def dashboard_tiles(*, org, actor) -> list[tuple[str, int, str]]:
+    """Returns (label, count, url name) of the tiles `actor` may open, by order (then registration)."""
+    return [(tile.label, tile.count(org=org, actor=actor), tile.url_name)
+            for tile in sorted(_dashboard, key=lambda tile: tile.order) if tile.policy(actor)]
 
 
 # --- URLs ---------------------------------------------------------------------------------------------------

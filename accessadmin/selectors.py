@@ -69,9 +69,10 @@ def audit_list(*, org: Org, target_type: str = "", target_id: str = ""):
     return qs
 
 
-def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
-    """Returns (label, count, url name) for the core's part of the dashboard."""
-    return [
-        ("Users", scope(User.objects.all(), org).count(), "users:list"),
-        ("Roles", scope(Role.objects.all(), org).count(), "roles:list"),
-    ]
+def user_count(*, org: Org, actor=None) -> int:
+    """Returns how many users the org has (a dashboard tile, for those who manage identity)."""
+    return scope(User.objects.all(), org).count()
+
+
+def role_count(*, org: Org, actor=None) -> int:
+    return scope(Role.objects.all(), org).count()

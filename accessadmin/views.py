@@ -48,7 +48,7 @@ def readyz(request):
 @page_view()
 def dashboard(request):
     org = request.org
-    counts = registry.dashboard_counts(org=org)
+    counts = registry.dashboard_tiles(org=org, actor=request.user)
     recent = selectors.audit_list(org=org)[:10] if policies.can_view_audit(request.user) else []
     return render(request, "accessadmin/dashboard.html", {"counts": counts, "recent": recent})
 

@@ -26,7 +26,14 @@ class CriteriaConfig(AppConfig):
             registry.NavLink(CATALOG, "Security criteria", "criteria:criterion-list", policies.can_manage_criteria,
                              order=30),
         )
-        registry.register_dashboard(selectors.dashboard_counts, order=40)
+        registry.register_dashboard(
+            registry.DashboardTile("Catalogs", "criteria:catalog-list", policies.can_view_assets,
+                                   selectors.catalog_count, order=40),
+            registry.DashboardTile("Price groups", "criteria:price-group-list", policies.can_view_assets,
+                                   selectors.price_group_count, order=41),
+            registry.DashboardTile("Security criteria", "criteria:criterion-list", policies.can_manage_criteria,
+                                   selectors.criterion_count, order=42),
+        )
         for target_type, label in (("criteria.securitycriterion", "Security criterion"),
                                    ("criteria.catalog", "Catalog"), ("criteria.pricegroup", "Price group")):
             registry.register_audit_type(target_type, label)

@@ -22,7 +22,8 @@ class GroupsConfig(AppConfig):
             registry.NavLink(ACCESS_CONTROL, "Access groups", "groups:list", can_manage_groups, order=10),
             registry.NavLink(ACCESS_CONTROL, "Default group", "groups:default", can_manage_groups, order=20),
         )
-        registry.register_dashboard(selectors.dashboard_counts, order=10)
+        registry.register_dashboard(registry.DashboardTile("Access groups", "groups:list", can_manage_groups,
+                                                           selectors.group_count, order=10))
         registry.register_audit_type("groups.accessgroup", "Access group")
         registry.register_search(registry.SearchProvider("access_group", "Access groups", search.groups, order=10))
         registry.register_demo(self._seed_demo, order=10)

@@ -23,7 +23,9 @@ class ShopperdataConfig(AppConfig):
             registry.NavLink(SHOPPER_DATA, "Property access rules", "shopperdata:property-list",
                              policies.can_manage_shopper_type, order=20),
         )
-        registry.register_dashboard(selectors.dashboard_counts, order=30)
+        registry.register_dashboard(registry.DashboardTile("Shopper profiles", "shopperdata:profile-list",
+                                                           policies.can_use_profiles, selectors.profile_count,
+                                                           order=30))
         registry.register_audit_type("shopperdata.profile", "Shopper profile")
         registry.register_audit_type("shopperdata.shoppertype", "Shopper type")
         registry.register_search(registry.SearchProvider("customer", "Customers", search.customers, order=40))

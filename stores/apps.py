@@ -26,7 +26,11 @@ class StoresConfig(AppConfig):
             registry.NavLink(ACCESS_CONTROL, "API clients", "stores:api-clients", policies.can_manage_api_clients,
                              order=50),
         )
-        registry.register_dashboard(selectors.dashboard_counts, order=20)
+        registry.register_dashboard(
+            registry.DashboardTile("Stores", "stores:list", policies.can_view_stores, selectors.store_count, order=20),
+            registry.DashboardTile("Active tills", "stores:tills", policies.can_manage_tills,
+                                   selectors.active_till_count, order=21),
+        )
         for target_type, label in (("stores.store", "Store"), ("stores.till", "Till"),
                                    ("stores.apiclient", "API client")):
             registry.register_audit_type(target_type, label)

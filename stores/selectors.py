@@ -228,7 +228,11 @@ def org_till_list(*, org: Org):
     return Till.objects.filter(org=org).select_related("store").order_by("code")[:CONFIG_LIST_LIMIT]
 
 
-def dashboard_counts(*, org: Org) -> list[tuple[str, int, str]]:
-    return [("Stores", scope(Store.objects.all(), org).count(), "stores:list"),
-            ("Active tills", scope(Till.objects.filter(is_active=True), org).count(), "stores:tills")]
+def store_count(*, org: Org, actor) -> int:
+    """Returns how many stores `actor` may see: the org's, or only those delegated to a store manager."""
+    return stores_visible(actor, org).count()
+
+
+def active_till_count(*, org: Org, actor=None) -> int:
+    return scope(Till.objects.filter(is_active=True), org).count()
 

@@ -40,6 +40,35 @@ def test_each_privilege_sees_its_own_sections(acme, csr, pages):
     assert _menu(pages(access).get("/")) == [EVERY_SECTION[0], ("Administration", ["Audit log"])]
 
 
+def _tiles(response) -> list:
+    return [(label, count) for label, count, _url in response.context["counts"]]
+
+
+def test_dashboard_tiles_only_for_pages_the_viewer_may_open_with_what_they_may_see(acme, csr, pages, make_stores,
+                                                                                 make_customer):
+    from guardian.shortcuts import assign_perm
+
+    stores = make_stores(acme, 3)
+    make_customer(acme, email="one@example.com")
+    assert _tiles(pages(csr).get("/")) == [("Shopper profiles", 1)]
+    manager = make_user(acme, username="acme-mgr")
+    assign_perm("stores.manage_store", manager, stores[0])
+    response = pages(manager).get("/")
+    assert _tiles(response) == [("Stores", 1)]  # their one store, not the org's three
+    assert pages(manager).get(reverse(response.context["counts"][0][2])).status_code == 200
+    access = make_user(acme, username="acme-access", privileges=[Privilege.ACCESS_CONTROL])
+    assert [label for label, _ in _tiles(pages(access).get("/"))] == ["Access groups", "Stores", "Active tills"]
+    nobody = make_user(acme, username="acme-nobody")
+    assert _tiles(pages(nobody).get("/")) == []
+
+
+def test_every_tile_opens_for_its_viewer(acme, csr, acme_admin, pages):
+    for user in (csr, acme_admin):
+        client = pages(user)
+        for _label, _count, url_name in client.get("/").context["counts"]:
+            assert client.get(reverse(url_name)).status_code == 200, (user, url_name)
+
+
 def test_pages_an_app_adds_to_another_apps_namespace():
     assert reverse("stores:usage") == "/stores/-/usage/"  # enforcement's page among the store pages
     assert reverse("stores:list") == "/stores/"

@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench fuzz lint venv clean
+.PHONY: run test bench fuzz lint venv clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(STAMP)
 # Schemathesis over every operation of /api/schema/, against a live server on a fresh demo database.
 fuzz: $(STAMP)
 	$(BIN)/python -m fuzz $(FUZZ)
+
+# PNGs of the main pages at 1366 px and 390 px into docs/screenshots/ (a fresh demo database, chromium).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

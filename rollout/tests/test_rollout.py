@@ -221,3 +221,22 @@ def test_command_plans_and_applies_for_many_orgs(org_with_usage, acme, globex, c
     assert "globex: plan #" in out and "0 groups for 0 of 0 stores" in out
     event = AuditEvent.objects.filter(org=acme, action="rollout.apply").get()
     assert event.actor_repr == "command:rollout_plan"
+
+
+def test_plan_pages_query_counts_do_not_grow(org_with_usage, pages, api, acme_admin, constant_queries,
+                                             django_assert_num_queries):
+    page = pages(acme_admin)
+    client = api(acme_admin)
+    plan = client.post("/api/v1/rollout/plans/", {"days": 30}, format="json").json()
+
+    def more_plans():
+        for _ in range(3):
+            client.post("/api/v1/rollout/plans/", {"days": 7}, format="json")
+    constant_queries(page, "/rollout/", 11, more_plans)
+    # A group's 10 stores (one query more: the group), then all 35 of the plan: no query per row.
+    instore = next(g["key"] for g in plan["groups"] if g["name"] == INSTORE)
+    for url, queries in ((f"/rollout/{plan['id']}/stores/?group={instore}", 8), (f"/rollout/{plan['id']}/stores/", 7)):
+        with django_assert_num_queries(queries):
+            assert page.get(url).status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(f"/api/v1/rollout/plans/{plan['id']}/assignments/?page_size=100").json()["count"] == 35

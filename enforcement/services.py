@@ -5,6 +5,7 @@ on the next request in every process.
 """
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from accessadmin import audit
 from accessadmin.errors import Conflict, CoreErrorCode, Forbidden, InvalidInput
@@ -65,9 +66,10 @@ def group_from_usage(*, actor, org: Org, store: Store, name: str, days: int = 30
     _require(can_suggest_groups, actor, "You may not manage access groups.")
     grants = selectors.suggested_grants(org=org, store=store, days=days)
     if not grants:
-        raise Conflict(f"The tills of {store.code} made no requests in the last {days} days.",
+        raise Conflict(f"The tills of {store.code} made no requests in the last {days} day{pluralize(days)}.",
                        code=EnforcementErrorCode.NO_USAGE)
-    description = description or f"Least privilege for {store.code}: what its tills used in {days} days."
+    description = description or (f"Least privilege for {store.code}: what its tills used in {days} "
+                                  f"day{pluralize(days)}.")
     group, _warnings = group_services.group_create(actor=actor, org=org, name=name, description=description,
                                                    grants=grants)
     if allocate:

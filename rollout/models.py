@@ -7,6 +7,7 @@ reads them back. Stores and clients without usage have no row: a plan leaves the
 
 from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import pluralize
 
 
 class RolloutPlan(models.Model):
@@ -48,7 +49,7 @@ class RolloutPlan(models.Model):
         indexes = [models.Index(fields=["org", "-created_at"])]
 
     def __str__(self):
-        return f"Rollout plan #{self.pk} ({self.days} days)"
+        return f"Rollout plan #{self.pk} ({self.days} day{pluralize(self.days)})"
 
 
 class ProposedGroup(models.Model):

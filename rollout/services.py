@@ -14,6 +14,7 @@ from collections import defaultdict
 from itertools import groupby
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accessadmin import audit
@@ -238,7 +239,8 @@ def plan_apply(*, actor, org: Org, plan: RolloutPlan) -> RolloutPlan:
         else:
             target, _warnings = group_services.group_create(
                 actor=actor, org=org, name=proposal.name, grants=planning.from_strings(proposal.grants),
-                description=f"Rollout plan #{plan.pk}: what its stores and API clients used in {plan.days} days.")
+                description=(f"Rollout plan #{plan.pk}: what its stores and API clients used in {plan.days} "
+                             f"day{pluralize(plan.days)}."))
             proposal.created_group = target
             proposal.save(update_fields=["created_group"])
         assignments = plan.assignments.filter(proposed=proposal)

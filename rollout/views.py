@@ -3,6 +3,7 @@ undo, its stores; and the org page's section showing the path report-only → us
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,8 @@ def plan_list(request):
         except AppError as e:
             apply_error(form, e)
         else:
-            messages.success(request, f"Plan #{plan.pk} made from {plan.days} days of usage. Review it, then apply.")
+            messages.success(request, f"Plan #{plan.pk} made from {plan.days} day{pluralize(plan.days)} of usage. "
+                                      "Review it, then apply.")
             return redirect("rollout:detail", pk=plan.pk)
     return render(request, "rollout/plan_list.html", {
         "form": form, "page": paginate(request, selectors.plan_list(org=request.org)),

@@ -123,6 +123,10 @@ def test_suggest_group_api_creates_least_privilege_group_in_one_step(make_custom
 def test_suggest_with_no_usage_is_refused(api, acme_admin, store_till):
     response = api(acme_admin).post("/api/v1/stores/acme-s007/suggested-group/", {"name": "Empty"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "no_usage"
+    assert "in the last 30 days." in response.json()["message"]
+    response = api(acme_admin).post("/api/v1/stores/acme-s007/suggested-group/", {"name": "Empty", "days": 1},
+                                    format="json")
+    assert "in the last 1 day." in response.json()["message"]  # never "1 days"
     assert not AccessGroup.objects.filter(name="Empty").exists()
 
 

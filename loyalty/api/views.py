@@ -91,13 +91,15 @@ class GroupDetailView(GroupReadMixin, APIView):
     def get(self, request, pk):
         program = selectors.require_enabled(org=self.org)
         group = selectors.group_detail_get(org=self.org, group_id=pk)
-        rows = selectors.member_rows(org=self.org, memberships=selectors.membership_list(group=group),
-                                     plan=self.plan())
+        points = selectors.group_points(group=group, program=program)  # contributions and tracker: one pass
+        rows = selectors.member_rows(org=self.org, plan=self.plan(), points=points,
+                                     memberships=selectors.membership_list(group=group, with_contribution=False))
         primary = next((r.identity for r in rows if r.membership.primary), None)
         body = group_payload(group, slabs=selectors.slabs_of(program), primary=primary)
         body.update({
             "child_ids": selectors.child_ids(group=group),
-            "loyalty": loyalty_payload(selectors.loyalty_summary(group=group, program=program)),
+            "loyalty": loyalty_payload(selectors.loyalty_summary(group=group, program=program,
+                                                                 tracked=points.tracker)),
             "members": [member_payload(r) for r in rows],
             "slab_history": [slab_event_payload(e)
                              for e in selectors.slab_history(group=group)[:SLAB_HISTORY_SHOWN]],

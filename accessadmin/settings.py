@@ -240,7 +240,9 @@ SPECTACULAR_SETTINGS = {
                             "AccessGroupKindEnum": ["builtin", "custom"],
                             "RolloutPlanStatusEnum": ["draft", "applied", "undone"],
                             "RolloutProposalKindEnum": ["builtin", "existing", "custom"],
-                            "RolloutSubjectKindEnum": ["store", "client"]},
+                            "RolloutSubjectKindEnum": ["store", "client"],
+                            "UserGroupStatusEnum": ["ACTIVE", "INACTIVE"],
+                            "UserGroupTypeEnum": ["FAMILY", "COMPANY"]},
 }
 
 # Bearer tokens from POST /ccadmin/v1/login.

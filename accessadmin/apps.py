@@ -36,5 +36,10 @@ class AccessadminConfig(AppConfig):
         for target_type, label in (("accessadmin.org", "Organization"), ("accessadmin.user", "User"),
                                    ("accessadmin.role", "Role"), ("accessadmin.accessright", "Access right")):
             registry.register_audit_type(target_type, label)
+        for action, label in (("org.create", "Organization created"), ("user.create", "User created"),
+                              ("user.update", "User changed"), ("role.create", "Role created"),
+                              ("role.update", "Role changed"), ("access_right.create", "Access right created"),
+                              ("access_right.update", "Access right changed")):
+            registry.register_audit_action(action, label)
         registry.register_search(registry.SearchProvider("user", "Users", search.users, order=90))
         registry.register_error_codes(CoreErrorCode)

@@ -213,6 +213,36 @@ def audit_types() -> list[AuditType]:
     return sorted(_audit_types.values(), key=lambda t: t.label)
 
 
+_audit_actions: dict[str, str] = {}
+# action → fn(events) that sets `event.diff` on each event of that action (one query at most per call).
+_audit_diffs: dict[str, Callable[[list], None]] = {}
+
+
+def register_audit_action(action: str, label: str) -> None:
+    """Names an audit action for people ("group.permission" → "Access group permission changed")."""
+    _audit_actions[action] = label
+
+
+def audit_action_label(action: str) -> str:
+    """Returns the registered label of `action`, else one made from its words ("till.rotate_secret" →
+    "Till: rotate secret")."""
+    if action in _audit_actions:
+        return _audit_actions[action]
+    head, _, tail = action.partition(".")
+    words = head.replace("_", " ").capitalize()
+    return f"{words}: {tail.replace('.', ' ').replace('_', ' ')}" if tail else words
+
+
+def register_audit_diff(action: str, render: Callable[[list], None]) -> None:
+    """Registers how events of `action` show their change: `render(events)` sets `event.diff` (a list of
+    accessadmin.audit_display.DiffRow) on each, in a constant number of queries for the whole list."""
+    _audit_diffs[action] = render
+
+
+def audit_diff_renderer(action: str) -> Callable[[list], None] | None:
+    return _audit_diffs.get(action)
+
+
 def audit_type_label(target_type: str) -> str:
     """Returns the registered label of `target_type`, else `target_type` itself."""
     found = _audit_types.get(target_type)
@@ -311,6 +341,7 @@ def restore(saved: _Snapshot) -> None:
 def _state() -> dict[str, Any]:
     return {"nav_sections": _nav_sections, "nav_links": _nav_links, "dashboard": _dashboard, "routes": _routes,
             "sections": _sections, "search": _search, "audit_types": _audit_types, "role_fields": _role_fields,
+            "audit_actions": _audit_actions, "audit_diffs": _audit_diffs,
             "error_enums": _error_enums, "demos": _demos}
 
 

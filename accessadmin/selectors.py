@@ -60,13 +60,29 @@ def access_right_get(*, org: Org, code: str) -> AccessRight:
     return ar
 
 
-def audit_list(*, org: Org, target_type: str = "", target_id: str = ""):
+def audit_list(*, org: Org, target_type: str = "", target_id: str = "", actor=None, action: str = "",
+               since=None, until=None):
+    """Returns the org's audit events, newest first: of one object type and object, by one person (`actor`, a
+    user), of one action, at or after `since` and before `until` (aware datetimes), as given."""
     qs = scope(AuditEvent.objects.select_related("actor"), org)
     if target_type:
         qs = qs.filter(target_type=target_type)
     if target_id:
         qs = qs.filter(target_id=str(target_id))
+    if actor is not None:
+        qs = qs.filter(actor=actor)
+    if action:
+        qs = qs.filter(action=action)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
     return qs
+
+
+def audit_actions(*, org: Org) -> list[str]:
+    """Returns the actions the org's audit log holds, for its filter."""
+    return list(scope(AuditEvent.objects.all(), org).order_by("action").values_list("action", flat=True).distinct())
 
 
 def user_count(*, org: Org, actor=None) -> int:

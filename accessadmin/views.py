@@ -1,20 +1,25 @@
 """Core pages: login, dashboard, org switch, users, roles, access rights, audit log."""
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Lower
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import health, policies, registry, selectors, services
+from . import audit_display, health, policies, registry, selectors, services
 from .error_reference import render as render_error_reference
 from .errors import AppError
+from .filters import AuditFilterForm
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
 from .models import Org
+from .lists import Column, ListSpec, search_form
 from .pages import page_view, paginate, query_without_page
 from .tenancy import SESSION_ORG_KEY
 
@@ -220,13 +225,44 @@ def access_right_edit(request, code):
 
 # --- audit ------------------------------------------------------------------
 
+AUDIT_LIST = ListSpec(
+    columns=(
+        Column("when", "When", sort="created_at", csv=attrgetter("created_at")),
+        Column("who", "Who", sort=Lower("actor_repr"), csv=attrgetter("actor_repr")),
+        Column("what", "What", sort="action", csv=attrgetter("action_label")),
+        Column("object", "Object", sort=Lower("target_repr"), csv=lambda e: f"{e.type_label}: {e.target_repr}"),
+        Column("change", "Change", csv=audit_display.as_text),
+    ),
+    default_sort="-when", filename="audit-log")
+
+
 @page_view(policies.can_view_audit)
 def audit_log(request):
-    target_type = request.GET.get("type", "").strip()
-    page = paginate(request, selectors.audit_list(org=request.org, target_type=target_type), per_page=50)
-    return render(request, "accessadmin/audit_list.html",
-                  {"page": page, "type": target_type, "query": query_without_page(request),
-                   "audit_types": registry.audit_types()})
+    org = request.org
+    filters = AuditFilterForm(request.GET, people=selectors.user_list(org=org).prefetch_related(None),
+                              actions=selectors.audit_actions(org=org))
+    filters.is_valid()
+    since, until = filters.bounds() if not filters.errors.get("date_to") else (None, None)
+    data = filters.cleaned_data
+    events = selectors.audit_list(org=org, target_type=data.get("type") or "", actor=data.get("actor"),
+                                  action=data.get("action") or "", since=since, until=until)
+    listing = AUDIT_LIST.read(request, events, filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response(rows=_described_chunks(listing.queryset))
+    return render(request, "accessadmin/audit_list.html", {
+        "list": listing, "page": listing.page, "rows": audit_display.describe(listing.page),
+        "query": listing.query, "filters": filters})
+
+
+def _described_chunks(queryset, size: int = 2000):
+    """Yields the events of `queryset` described chunk by chunk (a renderer's query runs once per chunk)."""
+    chunk = []
+    for event in queryset.iterator(chunk_size=size):
+        chunk.append(event)
+        if len(chunk) == size:
+            yield from audit_display.describe(chunk)
+            chunk = []
+    yield from audit_display.describe(chunk)
 
 
 @require_POST

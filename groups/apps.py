@@ -10,7 +10,7 @@ class GroupsConfig(AppConfig):
     def ready(self):
         from accessadmin import registry
 
-        from . import search, selectors
+        from . import audit, search, selectors
         from .errors import GroupsErrorCode
         from .policies import can_manage_groups
 
@@ -25,6 +25,14 @@ class GroupsConfig(AppConfig):
         registry.register_dashboard(registry.DashboardTile("Access groups", "groups:list", can_manage_groups,
                                                            selectors.group_count, order=10))
         registry.register_audit_type("groups.accessgroup", "Access group")
+        for action, label in (("group.create", "Access group created"), ("group.update", "Access group changed"),
+                              ("group.permission", "Permission changed"),
+                              ("group.deactivate", "Access group deactivated"),
+                              ("group.activate", "Access group activated"),
+                              ("group.allocate", "Store allocated"), ("group.unallocate", "Store unallocated"),
+                              ("default_group.set", "Default group changed")):
+            registry.register_audit_action(action, label)
+        registry.register_audit_diff("group.permission", audit.permission_diffs)
         registry.register_search(registry.SearchProvider("access_group", "Access groups", search.groups, order=10))
         registry.register_demo(self._seed_demo, order=10)
 

@@ -34,6 +34,14 @@ class StoresConfig(AppConfig):
         for target_type, label in (("stores.store", "Store"), ("stores.till", "Till"),
                                    ("stores.apiclient", "API client")):
             registry.register_audit_type(target_type, label)
+        for action, label in (("store.create", "Store created"), ("store.update", "Store changed"),
+                              ("store.grant_manager", "Store manager added"),
+                              ("store.revoke_manager", "Store manager removed"), ("till.create", "Till created"),
+                              ("till.rotate_secret", "Till secret rotated"), ("till.deactivate", "Till deactivated"),
+                              ("till.activate", "Till activated"), ("api_client.create", "API client created"),
+                              ("api_client.set_group", "API client's group changed"),
+                              ("api_client.revoke", "API client revoked")):
+            registry.register_audit_action(action, label)
         registry.register_search(registry.SearchProvider("store", "Stores", search.stores, order=20))
         registry.register_search(registry.SearchProvider("till", "Tills", search.tills, order=30))
         registry.register_demo(self._seed_demo, order=20, notes=(

@@ -21,3 +21,11 @@ def _plain(value) -> str:
 def audit_value(value) -> str:
     """Renders an audit event's before/after for people: `store: s1; group: WeChat`, `—` for nothing."""
     return _plain(value)
+
+
+@register.simple_tag
+def described(events):
+    """`{% described history as rows %}`: the events with labels and readable change rows (audit_display)."""
+    from accessadmin.audit_display import describe
+
+    return describe(events)

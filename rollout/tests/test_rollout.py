@@ -240,3 +240,30 @@ def test_plan_pages_query_counts_do_not_grow(org_with_usage, pages, api, acme_ad
             assert page.get(url).status_code == 200
     with django_assert_num_queries(5):
         assert client.get(f"/api/v1/rollout/plans/{plan['id']}/assignments/?page_size=100").json()["count"] == 35
+
+
+def test_api_clients_get_their_least_group_too(make_api_client, oauth_token, bearer_client, make_stores, api, acme,
+                                               acme_admin, builtin):
+    from groups.builtins import ADMIN
+
+    make_stores(acme, 2)
+    erp, secret = make_api_client(acme, builtin(ADMIN), name="ERP")
+    idle, _ = make_api_client(acme, builtin(ADMIN), name="Idle")
+    bearer = bearer_client(oauth_token(erp.client_id, secret))
+    assert bearer.get("/v2/customers").status_code == 200
+    assert bearer.get("/v2/org").status_code == 200
+    client = api(acme_admin)
+    plan = client.post("/api/v1/rollout/plans/", {"days": 1}, format="json").json()
+    assert plan["clients_with_usage"] == 1 and plan["stores_with_usage"] == 0
+    (group,) = plan["groups"]
+    assert group["name"] == "Customer R + Organization config R" and group["client_count"] == 1
+    assert group["moves"] == [{"kind": "client", "from": "Admin", "count": 1, "changes": True}]
+    assert client.post(f"/api/v1/rollout/plans/{plan['id']}/apply/").status_code == 200
+    clients = {c["name"]: c["access_group"]["name"] for c in client.get("/api/v1/api-clients/").json()["results"]}
+    assert clients == {"ERP": "Customer R + Organization config R", "Idle": "Admin"}
+    assert bearer.get("/v2/customers").status_code == 200 and bearer.get("/v2/stores").status_code == 403
+    assert client.post(f"/api/v1/rollout/plans/{plan['id']}/undo/").status_code == 200
+    clients = {c["name"]: c["access_group"]["name"] for c in client.get("/api/v1/api-clients/").json()["results"]}
+    assert clients == {"ERP": "Admin", "Idle": "Admin"}
+    assert bearer.get("/v2/stores").status_code == 200
+    assert idle.access_group_id == builtin(ADMIN).pk

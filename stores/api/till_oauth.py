@@ -39,7 +39,7 @@ class TillOAuthClientView(OrgScopedMixin, APIView):
         body = {**till_payload(till), "client_id": credentials.client_id, "client_secret": credentials.client_secret}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="tills_oauth_client_revoke", request=None, responses=doc.Till,
+    @extend_schema(operation_id="tills_oauth_client_revoke", request=None, responses={200: doc.Till},
                    description="Revokes the till's OAuth2 credentials: its tokens get 401 from the next request.")
     def delete(self, request, code):
         till = till_oauth.till_oauth_client_revoke(actor=request.user, org=self.org,

@@ -22,6 +22,18 @@ class ByName(str):
     """Text typed into a search field without picking a row (no JavaScript): the field looks it up."""
 
 
+class Extra(str):
+    """A fixed option's value (e.g. "none") as a field's cleaned value: equal to the value, shown as its label."""
+
+    def __new__(cls, value: str, label: str):
+        extra = super().__new__(cls, value)
+        extra.label = str(label)
+        return extra
+
+    def __str__(self):
+        return self.label
+
+
 class SearchSelect(forms.Widget):
     """A combobox: a visible search input (`<name>_search`) and the chosen value in a hidden input `<name>`.
 
@@ -94,24 +106,28 @@ class SearchModelChoiceField(forms.ModelChoiceField):
         return result
 
     def _label_of(self, value) -> str:
-        try:
-            row = self.queryset.filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            return ""
+        row = getattr(self, "_chosen", None)  # the row validation found: no second query for its label
+        if row is None or str(row.pk) != str(value):
+            try:
+                row = self.queryset.filter(pk=int(value)).first()
+            except (TypeError, ValueError):
+                return ""
         return self.label_from_instance(row) if row is not None else ""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         if str(value) in self.extras:
-            return str(value)
+            return Extra(str(value), self.extras[str(value)])
         if isinstance(value, ByName):
             rows = list(self.queryset.filter(**{f"{self.name_field}__iexact": value})[:2])
             if len(rows) != 1:
                 raise ValidationError(f"Nothing is named {value!r}: type part of it and pick from the list.",
                                       code="invalid_choice")
+            self._chosen = rows[0]
             return rows[0]
-        return super().to_python(value)
+        self._chosen = super().to_python(value)
+        return self._chosen
 
     def validate(self, value):
         if isinstance(value, str) and value in self.extras:

@@ -3,6 +3,7 @@
 from django import forms
 
 from accessadmin.lists import SearchForm
+from accessadmin.widgets import SearchModelChoiceField
 
 
 class StoreFilterForm(forms.Form):
@@ -10,13 +11,23 @@ class StoreFilterForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search", max_length=200, strip=True,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search code, name or city"}))
-    group = forms.ChoiceField(required=False, label="Access group")
+    group = SearchModelChoiceField(queryset=None, required=False, label="Access group", url_name="groups:choices",
+                                   placeholder="Any access group: type to search", submit_on_choose=True)
 
     def __init__(self, data, *, groups, default):
+        """`groups`: a queryset of the groups the org sees (searched as the user types, never listed)."""
         super().__init__(data)
-        self.fields["group"].choices = [
-            ("", "Any access group"), ("none", f"No group (default: {default.name})"),
-            *((str(g.pk), g.name + ("" if g.is_active else " (inactive)")) for g in groups)]
+        field = self.fields["group"]
+        field.queryset = groups
+        field.extras = {"none": f"No group (default: {default.name})"}
+        field.widget.extras = list(field.extras.items())
+
+    def group_param(self) -> str:
+        """Returns the chosen group as store_list() takes it: its id, "none" or "" (any)."""
+        value = self.cleaned_data.get("group") if hasattr(self, "cleaned_data") else None
+        if value is None or value == "":
+            return ""
+        return "none" if value == "none" else str(value.pk)
 
 
 class TillFilterForm(SearchForm):

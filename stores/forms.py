@@ -57,3 +57,16 @@ class ApiClientForm(forms.Form):
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["access_group"].queryset = group_selectors.active_groups(org=org)
+
+
+class AllocateTargetForm(forms.Form):
+    """The group the store list's bulk allocation sends the ticked stores to: an active group of the org,
+    searched as the user types (an org may have 10,000)."""
+
+    group = SearchModelChoiceField(queryset=None, url_name="groups:choices", url_query="active=1",
+                                   label="Allocate selected stores to", placeholder="Type part of a group's name")
+
+    def __init__(self, *args, groups, **kwargs):
+        kwargs.setdefault("auto_id", "bulk_%s")  # the filter bar above has its own group field (id_group)
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups

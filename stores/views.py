@@ -26,7 +26,7 @@ from groups.policies import can_manage_groups
 
 from . import selectors, services, till_oauth
 from .filters import StoreFilterForm, TillFilterForm
-from .forms import ApiClientForm, ManagerForm, StoreCodesForm, StoreForm, TillCreateForm
+from .forms import AllocateTargetForm, ApiClientForm, ManagerForm, StoreCodesForm, StoreForm, TillCreateForm
 from .policies import (
     can_create_store,
     can_delegate_stores,
@@ -51,17 +51,18 @@ STORE_LIST = ListSpec(
 def store_list(request):
     org = request.org
     default = group_selectors.default_group(org=org)
-    groups = list(group_selectors.group_choices(org=org))
-    filters = StoreFilterForm(request.GET, groups=groups, default=default)
+    # The group filter and the bulk target are searched as the user types: never a list of every group.
+    filters = StoreFilterForm(request.GET, groups=group_selectors.group_choices(org=org), default=default)
     filters.is_valid()
-    search, group = filters.cleaned_data.get("q", ""), filters.cleaned_data.get("group", "")
+    search, group = filters.cleaned_data.get("q", ""), filters.group_param()
     listing = STORE_LIST.read(request, selectors.store_list(actor=request.user, org=org, search=search, group=group),
                               filters=filters)
     if listing.wants_csv:
         return listing.csv_response()
     return render(request, "stores/store_list.html", {
         "list": listing, "page": listing.page, "query": listing.query, "default": default,
-        "targets": [g for g in groups if g.is_active], "can_create": can_create_store(request.user),
+        "target_form": AllocateTargetForm(groups=group_selectors.active_groups(org=org)),
+        "can_create": can_create_store(request.user),
     })
 
 
@@ -73,7 +74,8 @@ def store_bulk(request):
     stores the user may not see are ignored."""
     org = request.org
     stores = list(selectors.store_list(actor=request.user, org=org).filter(pk__in=selected_ids(request)))
-    group = group_selectors.active_groups(org=org).filter(pk=_int(request.POST.get("group"))).first()
+    target = AllocateTargetForm(request.POST, groups=group_selectors.active_groups(org=org))
+    group = target.cleaned_data["group"] if target.is_valid() else None
     if not stores or group is None:
         messages.error(request, "Select at least one store and the access group to allocate them to.")
         return redirect("stores:list")
@@ -89,9 +91,6 @@ def store_bulk(request):
     preview = selectors.allocation_preview(actor=request.user, org=org, group=group, codes=codes)
     return render(request, "stores/store_bulk_allocate.html", {"group": group, "stores": stores, **preview})
 
-
-def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @page_view(can_create_store)

@@ -36,7 +36,7 @@ def _insert(model, columns: list[str], rows) -> None:
         return
     batch = []
     for row in rows:
-        batch.append(model(**dict(zip(columns, row, strict=True))))
+        batch.append(model(**dict(zip((model._meta.get_field(c).attname for c in columns), row, strict=True))))
         if len(batch) == 5000:
             model.objects.bulk_create(batch)
             batch = []

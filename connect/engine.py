@@ -29,6 +29,7 @@ import asyncssh
 from . import pgp
 from . import sftp as sftplib
 from .errors import ConnectErrorCode
+from .flow_templates import FileProcessor, FileRejected
 from .sftp import Endpoint, RemoteFile, SftpError
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class Plan:
     attempts: int = 3
     backoff_seconds: float = 2.0
     stale_part_seconds: int = 120
+    processor: FileProcessor | None = None  # the template's, when it processes files (flow_templates)
+    context: dict = field(default_factory=dict)  # handed to the processor: org_id, dataflow_id, dataflow_name
 
 
 @dataclass(frozen=True)
@@ -381,7 +384,7 @@ class Transfer:
                 if file_id is not None:
                     await self.bridge.call(self.hooks.failed, file_id, exc.code, exc.detail)
                 raise
-            except (SftpError, pgp.PgpError) as exc:
+            except (SftpError, pgp.PgpError, FileRejected) as exc:
                 retryable = isinstance(exc, SftpError) and exc.retryable
                 if retryable and attempt < self.plan.attempts:
                     await self._close()
@@ -410,7 +413,10 @@ class Transfer:
 
     async def _deliver(self, f: RemoteFile, file_id: int) -> None:
         plan = self.plan
-        out_name = destination_name(f.name, decrypt=bool(plan.decrypt_secret), encrypt=bool(plan.encrypt_public))
+        out_name = destination_name(f.name, decrypt=bool(plan.decrypt_secret), encrypt=False)
+        if plan.processor is not None:
+            out_name = plan.processor.output_name(out_name)
+        out_name = destination_name(out_name, decrypt=False, encrypt=bool(plan.encrypt_public))
         final = self._final_path(out_name)
 
         # An interrupted run may have renamed its upload into place without recording it: if the file
@@ -455,10 +461,12 @@ class Transfer:
         if plan.decrypt_secret:
             stream = pgp.decrypt_stream(stream, secret_armored=plan.decrypt_secret,
                                         passphrase=plan.decrypt_passphrase)
+        if plan.processor is not None:
+            stream = plan.processor.process(stream, call=self.bridge.call, context=plan.context)
         if plan.encrypt_public:
             stream = pgp.encrypt_stream(stream, public_armored=plan.encrypt_public, armor=plan.encrypt_armor,
                                         compress=plan.encrypt_compress)
-        transformed = bool(plan.decrypt_secret or plan.encrypt_public)
+        transformed = bool(plan.decrypt_secret or plan.encrypt_public or plan.processor)
         if transformed:
             stream = counter_out.wrap(_rechunk(stream))
         else:

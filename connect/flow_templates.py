@@ -7,6 +7,7 @@ left out entirely (a dataflow without decryption sends `"decrypt": null`); the
 fields of the section named "" sit at the top level of a dataflow.
 """
 
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 
 from .models import AfterSuccess, OnConflict
@@ -53,12 +54,39 @@ class Section:
                 "fields": [f.payload() for f in self.fields]}
 
 
+class FileRejected(Exception):
+    """A processor refuses a file's content: the file fails with `code` and `detail`, and is not retried."""
+
+    retryable = False
+
+    def __init__(self, code: str, detail: str):
+        self.code, self.detail = str(code), detail
+        super().__init__(f"{code}: {detail}")
+
+
+@dataclass(frozen=True)
+class FileProcessor:
+    """What a template of another app does with each file instead of delivering it as it is.
+
+    `process(chunks, *, call, context)` is an async generator: it reads the source file's bytes
+    (decrypted when the dataflow decrypts) and yields the bytes to deliver (encrypted after, when the
+    dataflow encrypts). It runs on the engine's event loop and reaches the database only through
+    `await call(fn, *args)`, which runs `fn` on the run's database thread. `context` holds the
+    dataflow's `org_id`, `dataflow_id` and `dataflow_name`. It raises FileRejected for a file it
+    refuses. `output_name(name)` names the delivered file after the source file's (decrypted) name.
+    """
+
+    process: Callable[..., AsyncIterator[bytes]]
+    output_name: Callable[[str], str]
+
+
 @dataclass(frozen=True)
 class FlowTemplate:
     id: str
     name: str
     description: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    processor: FileProcessor | None = None  # None: files are delivered as they are (sftp-to-sftp)
 
     def payload(self) -> dict:
         return {"id": self.id, "name": self.name, "description": self.description,

@@ -23,6 +23,7 @@ from accessadmin import audit, crypto
 
 from . import engine, pgp, queue, schedule
 from .errors import ConnectErrorCode
+from .flow_templates import template_get
 from .models import Dataflow, DataflowRun, DeliveredFile, FileStatus, RunFile, RunStatus, RunTrigger
 from .services_admin import endpoint_of
 
@@ -170,7 +171,9 @@ def _plan(d: Dataflow) -> engine.Plan:
         after_success=d.after_success, archive_path=d.archive_path, stable_seconds=d.stable_seconds,
         decrypt_secret=decrypt_secret, decrypt_passphrase=decrypt_passphrase, encrypt_public=encrypt_public,
         encrypt_armor=d.encrypt_armor, encrypt_compress=d.encrypt_compress,
-        backoff_seconds=settings.CONNECT_RETRY_BACKOFF_SECONDS, stale_part_seconds=settings.CONNECT_RUN_LEASE_SECONDS)
+        backoff_seconds=settings.CONNECT_RETRY_BACKOFF_SECONDS, stale_part_seconds=settings.CONNECT_RUN_LEASE_SECONDS,
+        processor=getattr(template_get(d.template), "processor", None),
+        context={"org_id": d.org_id, "dataflow_id": d.pk, "dataflow_name": d.name})
 
 
 def _take_lock(run: DataflowRun, now: datetime) -> bool:
@@ -236,6 +239,8 @@ def run_execute(*, run_id: int) -> str:
     try:
         if not d.active and run.trigger == RunTrigger.SCHEDULE:
             raise _RunStop(ConnectErrorCode.DATAFLOW_INACTIVE, "The dataflow is not active.")
+        if template_get(d.template) is None:  # e.g. the app that registers it is not installed: never copy as is
+            raise _RunStop(ConnectErrorCode.UNKNOWN_TEMPLATE, f"There is no template {d.template!r}.")
         if d.encrypt_key_id and not d.encrypt_key.usable_for_encryption:
             raise _RunStop(pgp.KEY_UNUSABLE, "The encryption key has expired or was revoked.")
         plan = _plan(d)

@@ -29,3 +29,9 @@ class PrivacyConfig(AppConfig):
         # renders the registered sections; it does not import this app).
         registry.register_section("shopperdata.profile_detail", views.profile_section, order=10)
         registry.register_audit_type("privacy.deletionrequest", "Deletion request")
+
+        from connect import flow_templates
+
+        from .connect_template import TEMPLATE
+
+        flow_templates.register(TEMPLATE)  # the Connect+ template `pii-deletion`

@@ -20,7 +20,7 @@ from .filters import AuditFilterForm
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
 from .models import Org
 from .lists import Column, ListSpec, search_form
-from .pages import page_view, paginate, query_without_page
+from .pages import page_view
 from .tenancy import SESSION_ORG_KEY
 
 
@@ -75,12 +75,30 @@ def org_switch(request):
 
 # --- users ------------------------------------------------------------------
 
+USER_LIST = ListSpec(
+    columns=(
+        Column("username", "Username", sort=Lower("username"), csv=attrgetter("username")),
+        Column("name", "Name", sort=Lower("first_name"), csv=lambda u: u.get_full_name()),
+        Column("email", "Email", sort=Lower("email"), csv=attrgetter("email")),
+        Column("roles", "Roles", csv=lambda u: [r.name for r in u.roles.all()]),
+        Column("status", "Status", sort="is_active", csv=lambda u: "active" if u.is_active else "inactive"),
+    ),
+    default_sort="username", filename="users")
+
+
+def _listed(request, spec: ListSpec, queryset, template: str, filters, **context):
+    """Returns the list page (or its CSV) of `queryset` read with `spec`."""
+    listing = spec.read(request, queryset, filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
+    return render(request, template, {"list": listing, "page": listing.page, "query": listing.query, **context})
+
+
 @page_view(policies.can_manage_identity)
 def user_list(request):
-    search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.user_list(org=request.org, search=search))
-    return render(request, "accessadmin/user_list.html",
-                  {"page": page, "q": search, "query": query_without_page(request)})
+    filters = search_form(request)
+    return _listed(request, USER_LIST, selectors.user_list(org=request.org, search=filters.cleaned_data["q"]),
+                   "accessadmin/user_list.html", filters)
 
 
 @page_view(policies.can_manage_identity)
@@ -130,12 +148,22 @@ def user_edit(request, pk):
 
 # --- roles ------------------------------------------------------------------
 
+ROLE_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("code", "Id", sort="code", csv=attrgetter("code")),
+        Column("description", "Description", csv=attrgetter("description"), shown=False),
+        Column("rights", "Access rights", csv=lambda r: [a.code for a in r.access_rights.all()]),
+        Column("users", "Users", sort="user_count", csv=attrgetter("user_count")),
+    ),
+    default_sort="name", filename="roles")
+
+
 @page_view(policies.can_manage_identity)
 def role_list(request):
-    search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.role_list(org=request.org, search=search))
-    return render(request, "accessadmin/role_list.html",
-                  {"page": page, "q": search, "query": query_without_page(request)})
+    filters = search_form(request)
+    return _listed(request, ROLE_LIST, selectors.role_list(org=request.org, search=filters.cleaned_data["q"]),
+                   "accessadmin/role_list.html", filters)
 
 
 @page_view(policies.can_manage_identity)
@@ -178,12 +206,22 @@ def role_edit(request, code):
 
 # --- access rights ----------------------------------------------------------
 
+ACCESS_RIGHT_LIST = ListSpec(
+    columns=(
+        Column("code", "Id", sort=Lower("code"), csv=attrgetter("code")),
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("type", "Type", sort="type", csv=lambda a: a.get_type_display()),
+        Column("description", "Description", csv=attrgetter("description")),
+    ),
+    default_sort="code", filename="access-rights")
+
+
 @page_view(policies.can_manage_identity)
 def access_right_list(request):
-    search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.access_right_list(org=request.org, search=search))
-    return render(request, "accessadmin/access_right_list.html",
-                  {"page": page, "q": search, "query": query_without_page(request)})
+    filters = search_form(request)
+    return _listed(request, ACCESS_RIGHT_LIST,
+                   selectors.access_right_list(org=request.org, search=filters.cleaned_data["q"]),
+                   "accessadmin/access_right_list.html", filters)
 
 
 @page_view(policies.can_manage_identity)

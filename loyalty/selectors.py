@@ -398,17 +398,18 @@ def tracker_series(*, group: UserGroup, program: GroupProgram, now: datetime | N
     start = window_start(program=program, now=now)
     periods = []
     end = now
+    step = timedelta(days=max(1, period_days))
     while end > start:
-        periods.append([max(start, end - timedelta(days=period_days)), end, 0])
-        end -= timedelta(days=period_days)
+        periods.append([max(start, end - step), end, 0])
+        end -= step
     periods.reverse()
-    rows = GroupLedgerEntry.objects.filter(group=group, kind=GroupLedgerEntry.Kind.EARN, created_at__gt=start,
-                                           created_at__lte=now).values_list("created_at", "points")
-    for created_at, points in rows.iterator():
-        for period in periods:
-            if period[0] < created_at <= period[1]:
-                period[2] += points
-                break
+    # One pass in the database: a filtered sum per period (never the rows themselves).
+    sums = GroupLedgerEntry.objects.filter(group=group, kind=GroupLedgerEntry.Kind.EARN, created_at__gt=start,
+                                           created_at__lte=now).aggregate(**{
+        f"p{i}": Sum("points", filter=Q(created_at__gt=period[0], created_at__lte=period[1]))
+        for i, period in enumerate(periods)}) if periods else {}
+    for i, period in enumerate(periods):
+        period[2] = sums[f"p{i}"] or 0
     out, running = [], 0
     for period_start, period_end, points in periods:
         running += points

@@ -99,6 +99,9 @@ class ListSpec:
     default_sort: str
     filename: str
     page_sizes: Sequence[int] = PAGE_SIZES
+    # The order among rows the sort leaves equal (rows keep their place from page to page). Aggregated rows
+    # (values().annotate()) have no pk: name their grouping columns instead.
+    tiebreak: Sequence[str] = ("pk",)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key and c.sort is not None), None)
@@ -145,7 +148,7 @@ class Listing:
         self.descending = raw.startswith("-")
         column = spec.column(key)
         # pk last: rows with equal sort values keep one order from page to page.
-        self.queryset = queryset.order_by(_order(column.sort, self.descending), "pk")
+        self.queryset = queryset.order_by(_order(column.sort, self.descending), *spec.tiebreak)
         try:
             size = int(self.params.get("per_page", ""))
         except ValueError:

@@ -1,22 +1,24 @@
 """Pages of the org's enforcement settings, the usage log and the least-privilege suggestion."""
 
+from operator import itemgetter
+
 from django.contrib import messages
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 
 from accessadmin import registry
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
-from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.lists import Column, ListSpec
+from accessadmin.pages import page_view
 from groups import cells as cellsmod
 from groups import selectors as group_selectors
 from stores import selectors as store_selectors
 from stores.till_oauth import BASIC_RECENT_DAYS, auth_method_counts
 
 from . import policies, selectors, services
+from .filters import UsageFilterForm
 from .forms import EnforcementForm, SuggestGroupForm
-
-OUTCOMES = [("", "Any outcome"), ("allowed", "Allowed"), ("denied", "Denied"), ("would_deny", "Would deny")]
-
 
 def _days(request, default=30) -> int:
     try:
@@ -51,19 +53,36 @@ def enforcement_settings(request):
         "form": form, "org": org, "sections": registry.render_sections("enforcement.settings", request, org)})
 
 
+USAGE_LIST = ListSpec(
+    columns=(
+        Column("caller", "Caller", sort=Lower("caller"), csv=itemgetter("caller")),
+        Column("caller_kind", "Kind", csv=itemgetter("caller_kind"), shown=False),
+        Column("store", "Store", sort=Lower("store_code"), csv=itemgetter("store_code")),
+        Column("group", "Group", sort=Lower("access_group"), csv=itemgetter("access_group")),
+        Column("method", "Method", sort="method", csv=itemgetter("method")),
+        Column("resource", "Resource", sort="resource", csv=itemgetter("resource")),
+        Column("api", "Part", sort="api", csv=itemgetter("api")),
+        Column("outcome", "Outcome", sort="outcome", csv=lambda r: r["outcome"].replace("_", " ")),
+        Column("total", "Count", sort="total", csv=itemgetter("total")),
+        Column("last_seen", "Last seen", sort="last_seen", csv=itemgetter("last_seen")),
+    ),
+    default_sort="caller", filename="usage",
+    tiebreak=("caller", "store_code", "resource", "api", "method", "outcome", "access_group", "caller_kind"))
+
+
 @page_view(policies.can_view_usage)
 def usage_list(request):
-    days = _days(request)
-    outcome = request.GET.get("outcome", "")
-    if outcome not in dict(OUTCOMES):
-        outcome = ""
-    store_code = request.GET.get("store", "").strip()
-    rows = selectors.usage_summary(org=request.org, days=days, outcome=outcome, store_code=store_code)
-    page = paginate(request, rows, per_page=50)
-    stores = store_selectors.store_list(actor=request.user, org=request.org).values_list("code", flat=True)
+    filters = UsageFilterForm(request.GET)
+    filters.is_valid()
+    data = filters.cleaned_data
+    days, store_code = data.get("days") or 30, data.get("store") or ""
+    rows = selectors.usage_summary(org=request.org, days=days, outcome=data.get("outcome") or "",
+                                   store_code=store_code)
+    listing = USAGE_LIST.read(request, rows, filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
     return render(request, "enforcement/usage_list.html", {
-        "page": page, "days": days, "outcome": outcome, "store_code": store_code, "outcomes": OUTCOMES,
-        "stores": stores, "query": query_without_page(request)})
+        "list": listing, "page": listing.page, "query": listing.query, "days": days, "store_code": store_code})
 
 
 @page_view(policies.can_view_usage)
@@ -91,3 +110,4 @@ def usage_suggest(request, code):
     return render(request, "enforcement/usage_suggest.html", {
         "store": store, "days": days, "form": form, "cells": cellsmod.payload(grants, resources),
         "effective": store_selectors.effective_group(store).group})
+

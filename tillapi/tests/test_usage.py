@@ -156,7 +156,7 @@ def test_usage_list_query_counts(make_till, till_client, api, pages, acme, acme_
     client, page = api(acme_admin), pages(acme_admin)
     with django_assert_num_queries(3):
         assert len(client.get("/api/v1/usage/").json()["results"]) == rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert page.get("/stores/-/usage/").status_code == 200
 
 

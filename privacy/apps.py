@@ -29,6 +29,12 @@ class PrivacyConfig(AppConfig):
         # renders the registered sections; it does not import this app).
         registry.register_section("shopperdata.profile_detail", views.profile_section, order=10)
         registry.register_audit_type("privacy.deletionrequest", "Deletion request")
+        for action, label in (("create", "Deletion requested"), ("approved", "Deletion approved"),
+                              ("rejected", "Deletion rejected"), ("cancelled", "Deletion request cancelled"),
+                              ("retry", "Deletion retried"), ("failed", "Deletion failed"),
+                              ("completed", "Personal data deleted")):
+            registry.register_audit_action(f"deletion_request.{action}", label)
+        registry.register_audit_action("privacy.settings.update", "Privacy settings changed")
 
         from connect import flow_templates
 

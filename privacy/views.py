@@ -5,13 +5,17 @@ queue, approve / reject / cancel / retry); raising a request from a customer's p
 The customer's profile page shows its part through a section registered in apps.py.
 """
 
+from operator import attrgetter
+
 from django.contrib import messages
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from accessadmin.errors import AppError, NotFound
+from accessadmin.lists import Column, ListSpec
 from accessadmin.pages import page_view, paginate, query_without_page
 
 from . import bulk, filters, policies, selectors, services
@@ -88,32 +92,42 @@ def request_create(request, customer_id):
 
 # --- requests ---------------------------------------------------------------------------------------------------
 
-def _filtered(request):
-    """Returns (filter form, request_list keyword arguments, error message or "")."""
-    form = RequestFilterForm(request.GET or None)
-    try:
-        return form, filters.request_filters(request.GET), ""
-    except AppError as err:
-        return form, {}, err.message
+REQUEST_LIST = ListSpec(
+    columns=(
+        Column("id", "Request", sort="id", csv=attrgetter("pk")),
+        Column("customer", "Customer", sort="customer_id", csv=attrgetter("customer_id")),
+        Column("status", "Status", sort="status", csv=attrgetter("status")),
+        Column("source", "Source", sort="source", csv=attrgetter("source")),
+        Column("created", "Raised", sort="created_at", csv=attrgetter("created_at")),
+        Column("raised_by", "Raised by", sort=Lower("raised_by_repr"), csv=attrgetter("raised_by_repr")),
+        Column("due", "Due", sort="due_at", csv=attrgetter("due_at")),
+        Column("completed", "Executed", sort="completed_at", csv=attrgetter("completed_at")),
+        # CSV only. A request holds the customer id, never the identifier value it was raised with.
+        Column("identifier_type", "Identified by", csv=attrgetter("identifier_type"), shown=False),
+        Column("comments", "Comments", csv=attrgetter("comments"), shown=False),
+        Column("decided_by", "Decided by", csv=attrgetter("decided_by_repr"), shown=False),
+        Column("decided_at", "Decided", csv=attrgetter("decided_at"), shown=False),
+        Column("reason", "Reason", csv=attrgetter("reason"), shown=False),
+        Column("failure", "Failure", csv=attrgetter("failure_reason"), shown=False),
+    ),
+    default_sort="-created", filename="deletion-requests")
 
 
 @page_view(policies.can_view_requests)
 def request_list(request):
-    form, chosen, error = _filtered(request)
-    qs = selectors.request_list(actor=request.user, org=request.org, **chosen)
-    if request.GET.get("format") == "csv" and not error:
-        lines = selectors.request_csv_lines(qs)
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="deletion-requests-{request.org.code}.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
-    params = request.GET.copy()
-    params.pop("page", None)
-    params["format"] = "csv"
+    form = RequestFilterForm(request.GET)
+    form.is_valid()
+    try:
+        chosen, error = filters.request_filters(request.GET), ""
+    except AppError as err:
+        chosen, error = {}, err.message
+    listing = REQUEST_LIST.read(request, selectors.request_list(actor=request.user, org=request.org, **chosen),
+                                filters=form)
+    if listing.wants_csv and not error:
+        return listing.csv_response()
     return render(request, "privacy/request_list.html", {
-        "form": form, "error": error, "page": paginate(request, qs), "query": query_without_page(request),
-        "csv_query": params.urlencode(), "can_approve": policies.can_approve(request.user),
-        "can_raise": policies.can_raise(request.user),
+        "list": listing, "page": listing.page, "query": listing.query, "error": error,
+        "can_approve": policies.can_approve(request.user), "can_raise": policies.can_raise(request.user),
     }, status=400 if error else 200)
 
 

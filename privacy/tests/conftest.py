@@ -2,6 +2,9 @@ import pytest
 
 from accessadmin.privileges import Privilege
 from accessadmin.testing import make_user
+
+# The Connect+ template's tests: a real SFTP server on loopback and GnuPG keys (Connect+'s own fixtures).
+from connect.tests.transfer_fixtures import pgp_pairs, sftp, sftp_server_env  # noqa: F401
 from privacy import services
 from shopperdata import services as profile_services
 

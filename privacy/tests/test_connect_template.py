@@ -8,16 +8,7 @@ from accessadmin.models import AuditEvent
 from connect import pgp
 from connect.flow_templates import template_get
 from connect.models import FileStatus, RunStatus
-from connect.tests.transfer_fixtures import (  # noqa: F401 - fixtures
-    files_of,
-    make_dataflow,
-    make_key,
-    pgp_pairs,
-    run_now,
-    sftp,
-    sftp_server_env,
-    write,
-)
+from connect.tests.transfer_fixtures import files_of, make_dataflow, make_key, run_now, write
 from privacy.models import DeletionRequest, Source, Status
 
 

@@ -144,7 +144,7 @@ def test_request_detail_shows_the_history_and_cancel(acme, maker, checker, shopp
     r = pages(maker).post(f"/privacy/requests/{req.pk}/cancel/")
     assert r.status_code == 302
     page = text(pages(checker).get(f"/privacy/requests/{req.pk}/"))
-    assert "deletion_request.create" in page and "deletion_request.cancelled" in page and "in store" in page
+    assert "Deletion requested" in page and "Deletion request cancelled" in page and "in store" in page
     assert "Cancelled" in page and "Cancel request" not in page
 
 
@@ -177,8 +177,13 @@ def test_requests_list_filters_csv_export_and_constant_queries(acme, maker, shop
     export = client.get("/privacy/requests/", {"status": "PENDING_APPROVAL", "format": "csv"})
     assert export["Content-Type"].startswith("text/csv") and "attachment" in export["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
-    assert len(rows) == 11 and {r["status"] for r in rows} == {"PENDING_APPROVAL"}
-    assert rows[-1]["customerId"] == str(first.pk) and rows[-1]["raisedBy"] == "acme-maker"
+    assert len(rows) == 11 and {r["Status"] for r in rows} == {"PENDING_APPROVAL"}
+    assert rows[-1]["Customer"] == str(first.pk) and rows[-1]["Raised by"] == "acme-maker"
+    assert rows[0]["Request"] > rows[-1]["Request"]  # newest first
+    by_customer_csv = client.get("/privacy/requests/", {"customer": first.pk, "format": "csv", "sort": "id"})
+    assert len(list(csv.DictReader(io.StringIO(b"".join(by_customer_csv.streaming_content).decode())))) == 1
+    chips = client.get("/privacy/requests/", {"status": "CANCELLED", "customer": first.pk}).content.decode()
+    assert "Status: <strong>Cancelled</strong>" in chips and "Customer id: <strong>" in chips
     assert "ann1@example.com" not in str(rows)
 
 

@@ -32,8 +32,9 @@ class DefaultGroupForm(forms.Form):
 class DeactivateForm(forms.Form):
     """The confirmation of a deactivation; a group with stores names where they go (required then)."""
 
-    move_to = forms.ModelChoiceField(queryset=None, required=False, empty_label="Choose a group…",
-                                     label="Move its stores to")
+    move_to = SearchModelChoiceField(queryset=None, required=False, label="Move its stores to",
+                                     url_name="groups:choices", url_query="active=1",
+                                     placeholder="Type part of a group's name")
 
     def __init__(self, *args, groups, store_count: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -162,3 +162,64 @@ def test_the_open_request_constraint_holds_in_the_database(acme, maker, shopper,
     with pytest.raises(IntegrityError), transaction.atomic():
         DeletionRequest.objects.create(org=acme, customer=customer, status=Status.APPROVED, source="PAGE",
                                        raised_by_key="user:0", created_at=T0)
+
+
+def test_execution_fails_with_its_reason_is_retried_and_completes_once_possible(acme, acme_admin, maker, checker,
+                                                                                shopper, enable):
+    enable(acme, waiting_period_days=0)
+    customer = shopper(acme)
+    req = raise_for(maker, acme, customer).request
+    services.request_approve(actor=checker, org=acme, request_id=req.pk, now=T0)
+    # Switched off after approval: the execution refuses to erase, for a reason the request keeps.
+    services.settings_update(actor=acme_admin, org=acme, changes={"deletion_enabled": False})
+    assert services.execute_due(now=T0) == {"failed": 1}
+    req.refresh_from_db()
+    assert req.status == Status.FAILED and req.attempts == 1
+    assert req.failure_reason == "deletion_disabled: PII deletion is switched off for the organization."
+    profile = Profile.objects.get(pk=customer.pk)
+    assert profile.email == "ann1@example.com" and profile.deleted_at is None and profile.deletion_pending
+    # The periodic task retries it until MAX_ATTEMPTS.
+    for minute in range(1, services.MAX_ATTEMPTS):
+        assert services.execute_due(now=T0 + timedelta(minutes=minute)) == {"failed": 1}
+    assert services.execute_due(now=T0 + timedelta(hours=1)) == {}  # given up: waits for a person
+    req.refresh_from_db()
+    assert (req.status, req.attempts) == (Status.FAILED, services.MAX_ATTEMPTS)
+    with pytest.raises(Forbidden):
+        services.request_retry(actor=maker, org=acme, request_id=req.pk)
+    services.settings_update(actor=acme_admin, org=acme, changes={"deletion_enabled": True})
+    # FAILED stays open: raising another request returns it.
+    again = services.request_raise(actor=maker, org=acme, source="PAGE", customer_id=customer.pk)
+    assert not again.created and again.request.pk == req.pk
+    retried = services.request_retry(actor=checker, org=acme, request_id=req.pk, now=T0 + timedelta(hours=2))
+    assert (retried.status, retried.attempts, retried.due_at) == (Status.APPROVED, 0, T0 + timedelta(hours=2))
+    assert services.execute_due(now=T0 + timedelta(hours=2)) == {"completed": 1}
+    req.refresh_from_db()
+    assert (req.status, req.failure_reason, req.attempts) == (Status.COMPLETED, "", 1)
+    assert Profile.objects.get(pk=customer.pk).email is None
+    actions = [e.action for e in selectors.request_history(org=acme, request=req)]
+    assert actions == ["deletion_request.create", "deletion_request.approved"] + ["deletion_request.failed"] * 5 + [
+        "deletion_request.retry", "deletion_request.completed"]
+    with pytest.raises(Conflict):
+        services.request_retry(actor=checker, org=acme, request_id=req.pk)
+
+
+def test_exports_and_the_search_forget_a_deleted_customer(acme, acme_admin, maker, checker, shopper, enable):
+    from accessadmin import registry
+
+    enable(acme, waiting_period_days=0)
+    customer = shopper(acme)
+    before = "".join(profile_services.profile_export(actor=acme_admin, org=acme))
+    assert "ann1@example.com" in before and "+491700000001" in before and "annie" in before
+    assert [h for _, hits in registry.search(actor=acme_admin, org=acme, query="ann1@example.com")
+            for h in hits] != []
+    req = raise_for(maker, acme, customer).request
+    services.request_approve(actor=checker, org=acme, request_id=req.pk, now=T0)
+    assert services.request_execute(request_id=req.pk, now=T0) == "completed"
+    after = "".join(profile_services.profile_export(actor=acme_admin, org=acme))
+    row = next(line for line in after.splitlines() if line.startswith(f"{customer.pk},"))
+    assert "ann1@example.com" not in after and "+491700000001" not in after and "annie" not in after
+    assert "Lee" not in row and "38" in row  # the non-personal shoe size stays
+    for query in ("ann1@example.com", "+491700000001", "491700000001", "Ann"):
+        assert [h for _, hits in registry.search(actor=acme_admin, org=acme, query=query) for h in hits] == [], query
+    events = AuditEvent.objects.filter(target_type="shopperdata.profile", target_id=str(customer.pk))
+    assert "ann1@example.com" not in str(list(events.values_list("before", "after")))

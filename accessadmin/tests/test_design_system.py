@@ -2,6 +2,8 @@
 links, the error pages in the layout (404 in development too, JSON kept under the API prefixes)."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -136,3 +138,21 @@ def test_a_bug_in_a_page_shows_the_500_page(acme_admin, settings):
     response = client.get("/test-broken-page/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The one format of the site, and ISO 8601 for machines; anything else is a date shown another way.
+DATE_FORMATS = {"c", "j M Y", "j M Y, H:i"}
+
+
+def test_every_template_wraps_its_tables_and_shows_dates_one_way():
+    unwrapped, other_dates = [], []
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        text = template.read_text()
+        name = str(template.relative_to(TEMPLATES))
+        if text.count("<table") > text.count('class="table-wrap"'):
+            unwrapped.append(name)
+        other_dates += [f"{name}: {fmt}" for fmt in re.findall(r"\|date:[\"']([^\"']*)[\"']", text)
+                        if fmt not in DATE_FORMATS]
+    assert unwrapped == [], "tables outside <div class=\"table-wrap\">"
+    assert other_dates == [], "dates not through |when"

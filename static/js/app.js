@@ -44,6 +44,20 @@
     t.parentNode.insertBefore(wrap, t);
     wrap.appendChild(t);
   });
+  // A table that scrolls sideways must be reachable by keyboard: focusable when it overflows and holds no link.
+  function scrollable() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+      var focusable = wrap.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (overflows && !focusable) {
+        wrap.tabIndex = 0;
+        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", "Table, scrolls sideways");
+        wrap.setAttribute("role", "region");
+      }
+    });
+  }
+  scrollable();
+  window.addEventListener("resize", scrollable);
   // Copy buttons: <button data-copy="#id-of-the-element-holding-the-text">; says "Copied" in its status.
   document.addEventListener("click", function (e) {
     var button = e.target.closest("[data-copy]");

@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from accessadmin import limits
@@ -65,10 +64,8 @@ def customer_id_of(*, org: Org, customer_id) -> int:
             or not 1 <= customer_id <= limits.BIGINT_MAX:
         raise InvalidInput("customer_id must be a whole number.", code=LoyaltyErrorCode.INVALID_CUSTOMER,
                            fields={"customer_id": [f"A whole number from 1 to {limits.BIGINT_MAX}."]})
-    try:
-        shopper_selectors.profile_get(org=org, pk=customer_id)
-    except Http404:
-        raise NotFound("No such customer.", code=LoyaltyErrorCode.CUSTOMER_NOT_FOUND) from None
+    if not shopper_selectors.profile_exists(org=org, pk=customer_id):
+        raise NotFound("No such customer.", code=LoyaltyErrorCode.CUSTOMER_NOT_FOUND)
     return customer_id
 
 

@@ -148,6 +148,11 @@ def profile_get(*, org: Org, pk) -> Profile:
     return get_scoped_or_404(Profile.objects.all(), org, pk=pk)
 
 
+def profile_exists(*, org: Org, pk: int) -> bool:
+    """Returns whether `org` has profile `pk` (one EXISTS query: no column is fetched)."""
+    return scope(Profile.objects.all(), org).filter(pk=pk).exists()
+
+
 def profile_find(*, org: Org, email: str | None = None, mobile: str | None = None) -> Profile | None:
     """Returns `org`'s profile with this email or mobile number (system lookup, e.g. the till API), or None."""
     qs = scope(Profile.objects.all(), org)

@@ -15,6 +15,7 @@ EVERY_SECTION = [
     ("Access control", ["Access groups", "Default group", "Stores", "Tills", "API clients", "Usage log",
                         "Enforcement"]),
     ("Shopper data", ["Shopper profiles", "Property access rules", "Privacy settings"]),
+    ("Member care", ["User groups", "Group loyalty program"]),
     ("Catalog", ["Catalogs", "Price groups", "Security criteria"]),
     ("Connect+", ["Dataflows", "SFTP connections", "PGP keys"]),
     ("Administration", ["Users", "Roles", "Access rights", "Audit log"]),
@@ -35,7 +36,8 @@ def test_an_administrator_sees_every_section_in_order(acme_admin, pages):
 
 
 def test_each_privilege_sees_its_own_sections(acme, csr, pages):
-    assert _menu(pages(csr).get("/")) == [("Shopper data", ["Shopper profiles"])]
+    assert _menu(pages(csr).get("/")) == [("Shopper data", ["Shopper profiles"]),
+                                          ("Member care", ["User groups", "Group loyalty program"])]
     access = make_user(acme, username="acme-access", privileges=[Privilege.ACCESS_CONTROL])
     assert _menu(pages(access).get("/")) == [EVERY_SECTION[0], ("Administration", ["Audit log"])]
 

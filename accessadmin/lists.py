@@ -27,7 +27,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Expression, F
+from django.db.models import Expression, F, QuerySet
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -52,7 +52,7 @@ class Column:
 
     key: str
     label: str
-    sort: str | Expression | None = None
+    sort: str | Expression | Callable[[Any], Any] | None = None
     csv: Callable[[Any], Any] | None = None
     shown: bool = True  # False: a CSV-only column (ids, long text the table leaves out)
 
@@ -147,8 +147,16 @@ class Listing:
         self.sort_key = key
         self.descending = raw.startswith("-")
         column = spec.column(key)
-        # pk last: rows with equal sort values keep one order from page to page.
-        self.queryset = queryset.order_by(_order(column.sort, self.descending), *spec.tiebreak)
+        if isinstance(queryset, QuerySet):
+            # pk last: rows with equal sort values keep one order from page to page.
+            self.queryset = queryset.order_by(_order(column.sort, self.descending), *spec.tiebreak)
+        else:
+            # A short list already in memory (e.g. properties with their rules): `sort` is a key function.
+            rows = list(queryset)
+            blanks = [r for r in rows if column.sort(r) is None]
+            rows = sorted((r for r in rows if column.sort(r) is not None), key=column.sort,
+                          reverse=self.descending)
+            self.queryset = rows + blanks
         try:
             size = int(self.params.get("per_page", ""))
         except ValueError:
@@ -258,7 +266,13 @@ class Listing:
 
         def lines():
             yield writer.writerow([c.label for c in columns])
-            for obj in (rows if rows is not None else self.queryset.iterator(chunk_size=CSV_CHUNK)):
+            if rows is not None:
+                source = rows
+            elif isinstance(self.queryset, QuerySet):
+                source = self.queryset.iterator(chunk_size=CSV_CHUNK)
+            else:
+                source = self.queryset
+            for obj in source:
                 yield writer.writerow([csv_safe(c.csv(obj)) for c in columns])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -26,9 +26,9 @@ PAGES = [
     ("store list, deep page (3,000 of 4,000)", "/stores/?page=3000"),
     ("store list, filtered by a group", "/stores/?group={group}"),
     ("default-group page", "/groups/default/"),
-    ("group list by store count, first page", "/groups/?ordering=-store_count"),
-    ("group list by store count, deep page (350 of 400)", "/groups/?ordering=-store_count&page=350"),
-    ("group list by name, deep page", "/groups/?page=350"),
+    ("group list by store count, first page", "/groups/?sort=-stores&ordering=-store_count"),
+    ("group list by store count, deep page (350 of 400)", "/groups/?sort=-stores&ordering=-store_count&page=350"),
+    ("group list by name, deep page (350 of 400)", "/groups/?page=350"),
     ("group choices, search as you type", "/groups/-/choices/?q=Group%20099"),
     ("store choices, search as you type", "/stores/-/choices/?q=scale-s0999"),
 ]
@@ -75,7 +75,8 @@ def _allocation(org, admin, target) -> tuple[str, str]:
                 f"UPDATE {Store._meta.db_table} s SET access_group_id = v.g FROM "
                 f"unnest(%s::bigint[], %s::bigint[]) AS v(id, g) WHERE s.id = v.id",
                 [[pk for pk, _, _ in rows], [g for _, _, g in rows]])
-        store_services.store_counts_check(org=org, repair=True)
+        if hasattr(store_services, "store_counts_check"):  # absent before the counts were kept
+            store_services.store_counts_check(org=org, repair=True)
 
     def service():
         store_services.stores_allocate(actor=admin, org=org, group=target, store_codes=codes)

@@ -87,6 +87,21 @@ def test_store_counts_command_finds_and_repairs_drift(acme, make_group, make_sto
     call_command("store_counts")
 
 
+def test_django_admin_changes_keep_the_counts(acme, platform_staff, pages, make_group, make_stores):
+    group = make_group(acme, "WeChat")
+    first, second = make_stores(acme, 2)
+    client = pages(platform_staff)
+    r = client.post(f"/admin/stores/store/{first.pk}/change/", {
+        "org": acme.pk, "code": first.code, "name": "Moved by staff", "city": "", "access_group": group.pk})
+    assert r.status_code == 302 and _kept(acme) == _real(acme) == {group.pk: 1, None: 1}
+    r = client.post("/admin/stores/store/add/", {"org": acme.pk, "code": "acme-new", "name": "New", "city": "",
+                                                 "access_group": group.pk})
+    assert r.status_code == 302 and _kept(acme) == _real(acme) == {group.pk: 2, None: 1}
+    r = client.post("/admin/stores/store/", {"action": "delete_selected", "_selected_action": [first.pk, second.pk],
+                                             "post": "yes"})
+    assert r.status_code == 302 and _kept(acme) == _real(acme) == {group.pk: 1}
+
+
 def test_a_count_never_goes_below_zero(acme, make_group, make_stores):
     from django.db import IntegrityError, transaction
 

@@ -24,6 +24,11 @@ def _as_text(value) -> str:
     return str(value)
 
 
+def _level(value) -> str:
+    """Returns the form's choice for a stored security level: "deny", or "" for ignore (the default)."""
+    return "deny" if value == "deny" else ""
+
+
 def apply_error(form: forms.Form, err: AppError) -> None:
     """Puts a service error on the fields it names ("lastName" or "lastName.readRole"), else on the form."""
     placed = False
@@ -110,8 +115,8 @@ class PropertyForm(forms.Form):
     readAccessRight = forms.ChoiceField(label="Read access right", required=False)
     writeRole = forms.ChoiceField(label="Write role", required=False)
     writeAccessRight = forms.ChoiceField(label="Write access right", required=False)
-    readSecurityLevel = forms.ChoiceField(label="When read is refused", required=False)
-    writeSecurityLevel = forms.ChoiceField(label="When write is refused", required=False)
+    readSecurityLevel = forms.ChoiceField(label="When someone may not see it", required=False)
+    writeSecurityLevel = forms.ChoiceField(label="When someone may not change it", required=False)
     securityMaskingValue = forms.CharField(label="Masking value", required=False,
                                            help_text="Shown instead of the value; must fit the type. "
                                                      "Empty: the default masking rule.")
@@ -132,10 +137,14 @@ class PropertyForm(forms.Form):
         self.fields["readRole"].choices = self.fields["writeRole"].choices = roles
         self.fields["readAccessRight"].choices = self.fields["writeAccessRight"].choices = rights
         custom = prop is None or not prop.builtin
-        levels = [("", "ignore (default): masked / unchanged"), ("ignore", "ignore")]
+        # One option per behaviour: "" is `ignore`, the default (stored as null, read back as ignore).
+        read_levels = [("", "They see a placeholder (the masking value) — default")]
+        write_levels = [("", "Their change is not saved, without an error — default")]
         if custom:
-            levels.append(("deny", "deny: left out / error"))
-        self.fields["readSecurityLevel"].choices = self.fields["writeSecurityLevel"].choices = levels
+            read_levels.append(("deny", "The property is hidden from them"))
+            write_levels.append(("deny", "Their change is refused with an error"))
+        self.fields["readSecurityLevel"].choices = read_levels
+        self.fields["writeSecurityLevel"].choices = write_levels
         if prop is not None:
             for name in ("id", "type", "itemType"):
                 del self.fields[name]
@@ -155,7 +164,8 @@ class PropertyForm(forms.Form):
             "label": prop.label, "required": prop.required, "default": _as_text(prop.default),
             "readRole": prop.read_role or "", "writeRole": prop.write_role or "",
             "readAccessRight": prop.read_access_right or "", "writeAccessRight": prop.write_access_right or "",
-            "readSecurityLevel": prop.read_security_level or "", "writeSecurityLevel": prop.write_security_level or "",
+            "readSecurityLevel": _level(prop.read_security_level),
+            "writeSecurityLevel": _level(prop.write_security_level),
             "securityMaskingValue": _as_text(prop.security_masking_value),
             "shopperReadable": prop.shopper_readable, "shopperWriteable": prop.shopper_writeable,
             "internalOnly": prop.internal_only, "searchable": prop.searchable, "pii": prop.pii,

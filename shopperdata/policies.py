@@ -88,17 +88,22 @@ def _grant(viewer: Viewer, role: str | None, right: str | None, verb: str) -> tu
     attr_role, attr_right = f"{verb}Role", f"{verb}AccessRight"
     if viewer.system:
         return True, "System integration: property access control does not apply.", None
+    # The reasons are read by customer service agents: plain words; the attribute names that decided are in
+    # the third value (the API's readDecidedBy / writeDecidedBy), for machines and administrators.
+    change = "see" if verb == "read" else "change"
     if not role and not right:
-        return True, f"Not restricted: {attr_role} and {attr_right} are not set.", None
+        return True, f"Anyone signed in may {change} this: no role or access right is required.", None
     if role and role in viewer.rights_by_role:
-        return True, f"You have the role {role} ({attr_role}).", {"attribute": attr_role, "role": role}
+        return True, f"You may {change} this because you have the role {role}.", {"attribute": attr_role,
+                                                                                  "role": role}
     if right:
         for holder in sorted(viewer.rights_by_role):
             if right in viewer.rights_by_role[holder]:
-                return (True, f"Your role {holder} holds the access right {right} ({attr_right}).",
+                return (True, f"You may {change} this because your role {holder} holds the access right {right}.",
                         {"attribute": attr_right, "accessRight": right, "role": holder})
     needs = " or ".join(x for x in (role and f"the role {role}", right and f"the access right {right}") if x)
-    return False, f"Restricted to {needs}, which you do not have.", {
+    lacking = "you have neither" if role and right else "you do not have it"
+    return False, f"Only people with {needs} may {change} this, and {lacking}.", {
         "attribute": attr_role if role and not right else (attr_right if right and not role else
                                                           f"{attr_role}/{attr_right}"),
         **({"role": role} if role else {}), **({"accessRight": right} if right else {})}
@@ -124,6 +129,15 @@ class PropertyAccess:
                 **({"maskingValue": self.mask} if self.read == MASKED else {})}
 
 
+def _placeholder(mask) -> str:
+    """Returns how a masking value reads in a sentence: "nothing" for none or empty text, else quoted."""
+    if mask is None or mask == "":
+        return "nothing"
+    if isinstance(mask, bool):
+        return "“Yes”" if mask else "“No”"
+    return f"“{mask}”"
+
+
 def property_access(viewer: Viewer, prop) -> PropertyAccess:
     """Returns the viewer's read and write outcome for `prop`."""
     can_read, read_why, read_by = _grant(viewer, prop.read_role, prop.read_access_right, "read")
@@ -133,21 +147,19 @@ def property_access(viewer: Viewer, prop) -> PropertyAccess:
         read = VISIBLE
     elif prop.read_security_level == SecurityLevel.DENY:
         read = HIDDEN
-        read_why += " readSecurityLevel is deny, so the property is left out."
+        read_why += " So it is hidden from you."
     else:
         read = MASKED
         mask = masking_value(prop)
-        source = ("securityMaskingValue" if prop.security_masking_value is not None
-                  else "the default masking rule")
-        read_why += f" readSecurityLevel is ignore, so the masking value {mask!r} ({source}) is shown."
+        read_why += f" So you see {_placeholder(mask)} in its place."
     if can_write:
         write = ALLOWED
     elif prop.write_security_level == SecurityLevel.DENY:
         write = DENIED
-        write_why += " writeSecurityLevel is deny: a changed value is refused with an error."
+        write_why += " If you change it, your change is refused with an error."
     else:
         write = IGNORED
-        write_why += " writeSecurityLevel is ignore: a changed value is dropped silently."
+        write_why += " If you change it, your change is not saved (and no error is shown)."
     return PropertyAccess(prop.code, read, write, read_why, write_why, read_by, write_by, mask)
 
 

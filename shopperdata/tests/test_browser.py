@@ -22,7 +22,7 @@ def test_csr_searches_views_the_masked_profile_and_saves_it_back(browser_page, l
     assert page.locator("h1").inner_text() == f"Profile {profile.pk}"
     assert page.locator("tr[data-property=lastName] td.value").inner_text() == "XXXXX"
     assert page.locator("tr[data-property=loyaltyTier] td.value").inner_text() == "—"
-    assert "left out" in page.locator("tr[data-property=loyaltyTier]").inner_text()
+    assert "hidden from you" in page.locator("tr[data-property=loyaltyTier]").inner_text()
     page.get_by_role("button", name="Edit").click()
     last = page.get_by_label("Last Name")
     assert last.input_value() == "XXXXX" and last.get_attribute("readonly") is not None

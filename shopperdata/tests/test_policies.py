@@ -28,7 +28,7 @@ OTHER_ROLE_WITH_AR10 = Viewer("x", rights_by_role={"reports": frozenset({"ar10"}
 def test_unrestricted_property_is_read_and_written_by_everyone(viewer):
     access = property_access(viewer, prop())
     assert (access.read, access.write) == ("visible", "allowed")
-    assert "Not restricted" in access.read_reason
+    assert "Anyone signed in may see this" in access.read_reason
 
 
 @pytest.mark.parametrize("viewer,read", [
@@ -58,7 +58,7 @@ def test_role_or_access_right_either_grants():
     assert by_role.read == by_right.read == "visible" and by_role.write == by_right.write == "allowed"
     assert by_role.read_decided_by == {"attribute": "readRole", "role": "audit"}
     assert by_right.read_decided_by == {"attribute": "readAccessRight", "accessRight": "ar10", "role": "reports"}
-    assert "reports holds the access right ar10" in by_right.read_reason
+    assert "your role reports holds the access right ar10" in by_right.read_reason
 
 
 def test_write_attributes_grant_write_independently_of_read():
@@ -76,7 +76,7 @@ def test_security_levels_decide_what_a_refusal_looks_like():
     p = prop(read_role="audit", write_role="audit", read_security_level="deny", write_security_level="deny")
     access = property_access(CSR, p)
     assert (access.read, access.write) == ("hidden", "denied")
-    assert "left out" in access.read_reason and "refused with an error" in access.write_reason
+    assert "hidden from you" in access.read_reason and "refused with an error" in access.write_reason
 
 
 def test_security_levels_alone_restrict_nothing():

@@ -26,6 +26,15 @@ def cell(response, code) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
 
 
+def shown(value) -> str:
+    """How the page writes a value: never null/None/True/False."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 def form_data(response) -> dict:
     """What the browser would submit for the form as rendered."""
     form = response.context["form"]
@@ -45,11 +54,10 @@ def test_masking_table_through_the_page(acme, audit_role, csr, auditor, pages, c
     profile = new_profile(acme, email="ann@example.com", **values)
     r = pages(csr).get(f"/shoppers/{profile.pk}/")
     assert r.status_code == 200
-    expected = "null" if masked is None else str(masked)
-    assert cell(r, code) == expected
+    assert cell(r, code) == shown(masked)
     assert 'data-read="masked"' in r.content.decode().split(f'data-property="{code}"', 1)[1][:40]
     stored = selectors.profile_values(Profile.objects.get(pk=profile.pk))[code]
-    assert cell(pages(auditor).get(f"/shoppers/{profile.pk}/"), code) == str(stored)
+    assert cell(pages(auditor).get(f"/shoppers/{profile.pk}/"), code) == shown(stored)
 
 
 def test_csr_list_and_detail_pages_show_the_mask_and_hide_loyalty_tier(demo_acme, csr, auditor, pages):
@@ -63,11 +71,15 @@ def test_csr_list_and_detail_pages_show_the_mask_and_hide_loyalty_tier(demo_acme
     assert profile.properties["loyaltyTier"] not in cell(r, "loyaltyTier")
     # the explainer
     text = html.unescape(r.content.decode())
-    assert "Restricted to the role audit or the access right ar10, which you do not have." in text
-    assert "readSecurityLevel is deny, so the property is left out." in text
+    assert ("Only people with the access right ar10 may see this, and you do not have it. "
+            "So it is hidden from you.") in text
+    assert "So you see “XXXXX” in its place." in text
+    for jargon in ("readSecurityLevel", "writeSecurityLevel", "readRole", "readAccessRight", "masking value",
+                   "None", "null", "False"):
+        assert jargon not in text.split("<main")[1], jargon  # plain words for customer service
     r = pages(auditor).get(f"/shoppers/{profile.pk}/")
     assert cell(r, "lastName") == profile.last_name and cell(r, "loyaltyTier") == profile.properties["loyaltyTier"]
-    assert "You have the role audit (readRole)." in html.unescape(r.content.decode())
+    assert "You may see this because you have the role audit." in html.unescape(r.content.decode())
 
 
 def test_csr_edit_page_sends_back_the_mask_and_changes_nothing(demo_acme, csr, pages):
@@ -175,6 +187,9 @@ def test_admin_configures_the_documents_example_on_the_page(acme, acme_admin, au
     assert "readSecurityLevel" in data
     # deny is not offered for a built-in property
     assert 'value="deny"' not in r.content.decode()
+    assert r.content.decode().count('value="ignore"') == 0  # one option per behaviour, no second "ignore"
+    select = r.content.decode().split('name="readSecurityLevel"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option") == 1 and "placeholder" in select
     data.update(readRole="audit", writeRole="audit", readAccessRight="ar10", writeAccessRight="ar10",
                 shopperReadable="on", shopperWriteable="on", securityMaskingValue="XXXXX")
     data = {k: v for k, v in data.items() if v is not False}
@@ -184,7 +199,11 @@ def test_admin_configures_the_documents_example_on_the_page(acme, acme_admin, au
     assert (prop.read_role, prop.write_role, prop.read_access_right, prop.write_access_right,
             prop.security_masking_value) == ("audit", "audit", "ar10", "ar10", "XXXXX")
     listing = client.get("/shoppers/properties/").content.decode()
-    assert "read: audit" in listing and "write: audit" in listing
+    assert "see: audit" in listing and "change: audit" in listing
+    row = listing.split('data-property="lastName"', 1)[1].split("</tr>", 1)[0]
+    assert "people with the role audit<br>or people whose role holds the access right ar10" in row
+    assert "they see “XXXXX” instead" in row and "their change is not saved, without an error" in row
+    assert "readSecurityLevel" not in row and "ignore" not in row
 
 
 def test_property_page_errors_and_warning(acme, acme_admin, audit_role, pages):
@@ -248,7 +267,7 @@ def test_the_documents_three_examples_through_the_pages(acme, acme_admin, audit_
     users = {"csr": csr, "auditor": auditor, "admin": acme_admin}
     for name, (reads, writes) in expected.items():
         client = pages(users[name])
-        assert cell(client.get(f"/shoppers/{profile.pk}/"), "firstName") == ("Ann" if reads else "null"), name
+        assert cell(client.get(f"/shoppers/{profile.pk}/"), "firstName") == ("Ann" if reads else "—"), name
         edit = client.get(f"/shoppers/{profile.pk}/edit/")
         field = re.search(r'<input[^>]*name="firstName"[^>]*>', edit.content.decode()).group(0)
         assert ("readonly" in field) is (not writes), name

@@ -117,8 +117,3 @@ def auth_method_counts(*, org: Org, now=None) -> dict:
         with_oauth_client=Count("pk", filter=Q(oauth_application__isnull=False)),
     )
 
-
-def uses_basic(till: Till, *, now=None) -> bool:
-    """Returns True when the till was seen with Basic auth in the last BASIC_RECENT_DAYS days."""
-    since = (now or timezone.now()) - timedelta(days=BASIC_RECENT_DAYS)
-    return till.basic_last_used_at is not None and till.basic_last_used_at >= since

@@ -334,3 +334,27 @@ def test_search_finds_groups_by_name_external_id_and_primary_identifier(acme, pr
         assert [g.pk for g in selectors.group_list(org=acme, q=q)] == [group.pk], q
     row = selectors.group_list(org=acme, q="smith").get()
     assert (row.active_members, row.exited_members) == (2, 0)
+
+
+def test_the_daily_task_reviews_expired_slabs_once(acme, program_on, make_family, buy):
+    from datetime import datetime
+
+    from loyalty import tasks
+
+    program_on(acme, tracking_window_days=10)
+    group, (primary, _) = make_family(acme)
+    buy(acme, primary, "6000", now=timezone_now() - timedelta(days=30))  # Gold a month ago, expired since
+    assert tasks.review_group_slabs.call_local() == 1  # nothing earned in the window: down to Silver
+    assert tasks.review_group_slabs.call_local() == 0  # idempotent
+    group.refresh_from_db()
+    assert group.slab_index == 0
+    event = AuditEvent.objects.get(action="user_group.slab_downgrade")
+    assert event.actor_kind == "task" and "loyalty.review_group_slabs" in event.actor_label
+    runs = tasks.review_group_slabs.task_class().validate_datetime
+    assert runs(datetime(2026, 3, 1, 0, 15)) and not runs(datetime(2026, 3, 1, 1, 15))  # daily, at 00:15
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()

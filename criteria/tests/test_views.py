@@ -1,5 +1,7 @@
 """The pages: same decisions as the API, per-row edit rights, criteria management, explainer, tenancy."""
 
+import re
+
 import pytest
 
 from accessadmin.models import AuditEvent, Role
@@ -79,6 +81,11 @@ def test_read_only_view_and_delete_confirmation(acme, pages):
     client = pages(make_user(acme, privileges=[Privilege.CATALOG], roles=[role]))
     r = client.get("/catalog/catalogs/ApparelCatalog/")
     assert b"View catalog ApparelCatalog" in r.content and b"disabled" in r.content and b"Apparel" in r.content
+    inputs = re.findall(r"<(?:input|textarea|select)\b[^>]*>", r.content.decode())
+    fields = [tag for tag in inputs if 'name="csrfmiddlewaretoken"' not in tag and 'type="search"' not in tag
+              and 'name="q"' not in tag]
+    assert any('type="checkbox"' in tag for tag in fields)  # the "active" flag is shown…
+    assert fields and all(" disabled" in tag for tag in fields), fields  # …but nothing can be changed
     r = client.get("/catalog/catalogs/ApparelCatalog/delete/")
     assert r.status_code == 200 and b"May not delete" in r.content and b'type="submit">Delete' not in r.content
 

@@ -84,6 +84,7 @@ def test_no_serious_violation_on_any_demo_page_for_any_demo_login(axe_page):
     page = axe_page
     found: dict[str, list[str]] = {}
     visited_total = 0
+    crawled: set[tuple[str, ...]] = set()
     assert check(page, "/login/") == [], "the login page"
     # The check can fail: an image without a text alternative is a critical violation.
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', "
@@ -91,8 +92,13 @@ def test_no_serious_violation_on_any_demo_page_for_any_demo_login(axe_page):
     assert any(v.startswith("critical image-alt") for v in page.evaluate(RUN_AXE))
     for username in DEMO_LOGINS:
         sign_in(page, username)
-        menu = links(page, "aside nav a") + links(page, "header a") + ["/search/?q=s", "/no-such-page/"]
+        sidenav = links(page, "aside nav a")
+        menu = sidenav + links(page, "header a") + ["/search/?q=s", "/no-such-page/"]
         assert len(menu) >= 3, f"{username} has no menu"
+        # A login whose menu another login had (platform in acme, globex-admin: the same pages as acme-admin,
+        # other rows) gets its own menu pages checked; their detail pages and forms were checked already.
+        deep = tuple(sidenav) not in crawled
+        crawled.add(tuple(sidenav))
         seen: set[str] = set()
         queue = list(dict.fromkeys(menu))
         while queue:
@@ -103,7 +109,7 @@ def test_no_serious_violation_on_any_demo_page_for_any_demo_login(axe_page):
             violations = check(page, path)
             if violations:
                 found[f"{username} {path}"] = violations
-            if path in menu:
+            if deep and path in menu:
                 # One detail page per list, and the forms behind the page's own buttons.
                 details = links(page, "main table tbody a:not([download])")
                 current = urlsplit(path).path

@@ -51,6 +51,21 @@ def test_pages_post_need_csrf(acme_admin):
     assert not Role.objects.filter(name="X").exists()
 
 
+@pytest.mark.parametrize("own", [False, True])
+def test_a_refused_password_change_keeps_the_form_and_shows_why(acme, acme_admin, pages, own):
+    user = acme_admin if own else make_user(acme, username="acme-bob")
+    old_hash = User.objects.get(pk=user.pk).password
+    events = AuditEvent.objects.count()
+    client = pages(acme_admin)
+    r = client.post(f"/users/{user.pk}/", {"email": "typed@example.com", "first_name": "Typed", "password": "1",
+                                            "is_active": "on", "roles": [r.code for r in user.roles.all()]})
+    body = r.content.decode()
+    assert r.status_code == 200 and "This password is too short." in body and 'class="field-error"' in body
+    assert 'value="typed@example.com"' in body and 'value="Typed"' in body  # what was typed is kept
+    assert User.objects.get(pk=user.pk).password == old_hash and AuditEvent.objects.count() == events
+    assert client.get("/").status_code == 200  # still signed in
+
+
 def test_user_pages(acme, acme_admin, pages):
     client = pages(acme_admin)
     r = client.post("/users/new/", {"username": "acme-bob", "password": "a-good-password-9", "roles": ["csAgentRole"]})

@@ -1,13 +1,20 @@
 """In headless Chromium: the header's search answers as you type and is keyboard driven; a secret shown once
 is copied to the clipboard by its Copy button; an unknown page shows the layout's 404."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from accessadmin.demo import DEMO_PASSWORD
 from accessadmin.privileges import Privilege
 from accessadmin.testing import make_org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+  .filter(v => ["serious", "critical"].includes(v.impact)).map(v => v.id + ": " + v.help)"""
 
 
 @pytest.fixture
@@ -29,8 +36,10 @@ def test_global_search_answers_as_you_type(acme_in_browser, make_group, make_sto
     results.get_by_role("link", name="Northwind").wait_for()
     assert results.get_by_role("heading", name="Access groups").is_visible()
     assert results.get_by_role("link", name="acme-north1 · Store acme-north1").is_visible()
-    # Screen readers hear how many were found.
+    # Screen readers hear how many were found; the open dropdown passes axe-core.
     assert page.locator("#global-search-status").text_content() == "2 results for north"
+    page.evaluate(AXE.read_text())  # evaluated by the test, not a script of the page (the policy stays strict)
+    assert page.evaluate(SERIOUS_VIOLATIONS) == []
     # Arrows walk the hits, Escape closes them and returns to the box.
     box.press("ArrowDown")
     assert page.evaluate("document.activeElement.getAttribute('href')") == f"/groups/{group.pk}/"

@@ -47,18 +47,20 @@ def main():
 
     with throwaway_database():
         now = _seed()
-        done, queries, start = 0, 0, time.perf_counter()
+        done, queries, start, cpu = 0, 0, time.perf_counter(), time.process_time()
         while True:
             connection.queries_log.clear()  # the log keeps at most 9,000 queries across captures
             with CaptureQueriesContext(connection) as ctx:
-                counts = services.execute_due(now=now, limit=500)  # 500 × 13 queries fit the 9,000-query capture log
+                counts = services.execute_due(now=now, limit=500)  # 500 × 12 queries fit the 9,000-query capture log
             if not counts:
                 break
             done += counts.get("completed", 0)
             queries += len(ctx.captured_queries)
-        seconds = time.perf_counter() - start
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     report(f"privacy: executing {REQUESTS:,} due deletion requests", [
         ("completed", f"{done:,}"),
         ("ms per request", f"{1000 * seconds / max(done, 1):.2f}"),
+        # The machine may be shared: this process's CPU time (Python and the driver, not the database server).
+        ("CPU ms per request", f"{1000 * cpu_seconds / max(done, 1):.2f}"),
         ("queries per request", f"{queries / max(done, 1):.2f}"),
     ])

@@ -286,12 +286,14 @@ def request_retry(*, actor, org: Org, request_id, now: datetime | None = None):
 
 # --- execution ----------------------------------------------------------------------------------------------
 
-def request_execute(*, request_id: int, now: datetime | None = None) -> str:
+def request_execute(*, request_id: int, now: datetime | None = None,
+                    org_settings: dict[int, PrivacySettings] | None = None) -> str:
     """Returns what happened to the request: "completed", "failed", "not_due" or "skipped".
 
     Idempotent: only an APPROVED (or FAILED, retried) request that is due runs; a completed one is
     skipped and nothing changes. The erasure and the request's completion commit together; a failure
-    rolls the erasure back and records FAILED with its reason.
+    rolls the erasure back and records FAILED with its reason (the org's deletion switched off since
+    approval is one). `org_settings`: a cache {org id: settings} shared by the requests of one batch.
     """
     now = now or timezone.now()
     try:
@@ -302,7 +304,10 @@ def request_execute(*, request_id: int, now: datetime | None = None) -> str:
                 return "skipped"
             if req.due_at is None or req.due_at > now:
                 return "not_due"
-            if not selectors.settings_get(org=req.org).deletion_enabled:
+            cache = {} if org_settings is None else org_settings
+            if req.org_id not in cache:
+                cache[req.org_id] = selectors.settings_get(org=req.org)
+            if not cache[req.org_id].deletion_enabled:
                 # Switched off after approval: nothing is erased; the request waits, FAILED with this
                 # reason, and is retried (by the periodic task, or at once with request_retry).
                 raise InvalidInput("PII deletion is switched off for the organization.", code=Code.DELETION_DISABLED)
@@ -336,7 +341,8 @@ def execute_due(*, now: datetime | None = None, limit: int = 1000) -> dict[str, 
     """Returns counts of what happened to each request due by `now` (at most `limit` of them)."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
+    org_settings: dict[int, PrivacySettings] = {}  # read once per org and batch
     for request_id in selectors.due_request_ids(now=now, limit=limit, max_attempts=MAX_ATTEMPTS):
-        outcome = request_execute(request_id=request_id, now=now)
+        outcome = request_execute(request_id=request_id, now=now, org_settings=org_settings)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

@@ -519,7 +519,7 @@ def profile_erase(*, profile_id: int, now, reference: str = "") -> list[str] | N
     non-personal stay. The erasure is audited without any personal value (`reference` names the
     request that asked for it).
     """
-    profile = Profile.objects.select_for_update().get(pk=profile_id)
+    profile = Profile.objects.select_for_update(of=("self",)).select_related("org").get(pk=profile_id)
     if profile.deleted_at is not None:
         return None
     org = profile.org

@@ -106,11 +106,12 @@ class SearchModelChoiceField(forms.ModelChoiceField):
         return result
 
     def _label_of(self, value) -> str:
+        key = self.to_field_name or "pk"
         row = getattr(self, "_chosen", None)  # the row validation found: no second query for its label
-        if row is None or str(row.pk) != str(value):
+        if row is None or str(getattr(row, key)) != str(value):
             try:
-                row = self.queryset.filter(pk=int(value)).first()
-            except (TypeError, ValueError):
+                row = self.queryset.filter(**{key: value}).first()
+            except (TypeError, ValueError, ValidationError):
                 return ""
         return self.label_from_instance(row) if row is not None else ""
 

@@ -38,7 +38,9 @@ class StoreCodesForm(forms.Form):
 
 
 class TillCreateForm(forms.Form):
-    store = forms.ModelChoiceField(queryset=None, to_field_name="code", empty_label=None)
+    # Searched as you type (an org may have 100,000 stores); the value is the store's code.
+    store = SearchModelChoiceField(queryset=None, url_name="stores:choices", to_field_name="code", name_field="code",
+                                   placeholder="Type part of a store's code or name")
     code = forms.CharField(max_length=100, required=False,
                            help_text="Leave empty for the next free code, e.g. <store>-t3. Codes are the Basic "
                                      "auth user name and unique across organizations.")

@@ -249,3 +249,16 @@ def test_generate_scale_data_builds_an_org_with_right_counts(db, builtin):
     assert _kept(org) == _real(org) and services.store_counts_check(org=org) == {}
     with pytest.raises(CommandError, match="exists"):
         call_command("generate_scale_data", org="gen", groups=1, stores=1, tills=0)
+
+
+def test_till_form_searches_stores_instead_of_listing_them(acme, globex, acme_admin, pages, make_stores):
+    make_stores(acme, 30)
+    make_stores(globex, 1)
+    client = pages(acme_admin)
+    html = client.get("/stores/-/tills/new/?store=acme-s002").content.decode()
+    assert "<option" not in html and 'hx-get="/stores/-/choices/"' in html
+    assert 'name="store" value="acme-s002"' in html and 'value="acme-s002 · Store 2"' in html
+    r = client.post("/stores/-/tills/new/", {"store": "", "store_search": "ACME-S003", "code": "acme-t-typed"})
+    assert r.status_code == 200 and acme.tills.get(code="acme-t-typed").store.code == "acme-s003"
+    r = client.post("/stores/-/tills/new/", {"store": "globex-s001", "code": "acme-t-theirs"})
+    assert "Select a valid choice" in r.content.decode() and not acme.tills.filter(code="acme-t-theirs").exists()

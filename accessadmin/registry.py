@@ -7,6 +7,7 @@ explicit). Registration runs once per process, in INSTALLED_APPS order; `order` 
 people see stable whatever that order is.
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -228,9 +229,13 @@ def audit_action_label(action: str) -> str:
     "Till: rotate secret")."""
     if action in _audit_actions:
         return _audit_actions[action]
-    head, _, tail = action.partition(".")
-    words = head.replace("_", " ").capitalize()
-    return f"{words}: {tail.replace('.', ' ').replace('_', ' ')}" if tail else words
+
+    def words(text: str) -> str:
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text).replace("_", " ").replace(".", " ").lower()
+    head, _, verb = action.rpartition(".")
+    noun = words(head or verb)
+    noun = noun[:1].upper() + noun[1:]
+    return f"{noun}: {words(verb)}" if head else noun
 
 
 def register_audit_diff(action: str, render: Callable[[list], None]) -> None:

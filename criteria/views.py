@@ -1,17 +1,21 @@
 """Pages: catalogs, price groups (with per-row edit rights), security criteria, the explainer."""
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 
 from accessadmin.errors import AppError, Forbidden
 from accessadmin.forms import apply_error
-from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.lists import Column, ListSpec, search_form
+from accessadmin.pages import page_view
 from accessadmin.selectors import audit_list
 
 from . import policies, selectors, services
+from .filters import CriterionFilterForm
 from .forms import AssetForm, CriterionForm, ExplainForm, PriceGroupForm
 from .resources import RESOURCES, Action, Resource
 
@@ -52,15 +56,36 @@ def _initial(asset) -> dict:
 
 # --- catalogs and price groups -------------------------------------------------
 
+def _asset_spec(kind, resource, decide) -> ListSpec:
+    """Returns the catalog or price group list's columns; `decide(asset)` says whether the viewer may change it."""
+    currency = (Column("currency", "Currency", sort="currency", csv=attrgetter("currency")),) \
+        if resource == Resource.PRICE_GROUP else ()
+    return ListSpec(columns=(
+        Column("code", "Id", sort=Lower("code"), csv=attrgetter("code")),
+        Column("name", "Display name", sort=Lower("display_name"), csv=attrgetter("display_name")),
+        Column("description", "Description", csv=attrgetter("description"), shown=False),
+        *currency,
+        Column("status", "Status", sort="active", csv=lambda a: "active" if a.active else "inactive"),
+        Column("allowed", "You may change it", csv=lambda a: decide(a).allowed),
+    ), default_sort="code", filename=kind.plural.lower().replace(" ", "-"))
+
+
 @page_view(policies.can_view_assets)
 def asset_list(request, resource):
     kind = KINDS[resource]
-    search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.asset_list(org=request.org, resource=resource, search=search))
-    # The viewer's criteria are loaded once (first decide) and every row is decided in memory.
-    rows = [(a, policies.decide(request.user, resource, a.code, Action.UPDATE)) for a in page]
+    filters = search_form(request)
+
+    def decide(asset):
+        # The viewer's criteria are loaded once (first decide) and every row is decided in memory.
+        return policies.decide(request.user, resource, asset.code, Action.UPDATE)
+    listing = _asset_spec(kind, resource, decide).read(
+        request, selectors.asset_list(org=request.org, resource=resource, search=filters.cleaned_data["q"]),
+        filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
+    rows = [(a, decide(a)) for a in listing.page]
     return render(request, "criteria/asset_list.html",
-                  {"kind": kind, "page": page, "rows": rows, "q": search, "query": query_without_page(request),
+                  {"kind": kind, "list": listing, "page": listing.page, "rows": rows, "query": listing.query,
                    "can_manage_criteria": policies.can_manage_criteria(request.user)})
 
 
@@ -153,15 +178,30 @@ def asset_explain(request, resource, code):
 
 # --- security criteria ---------------------------------------------------------
 
+CRITERION_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("code", "Id", sort=Lower("code"), csv=attrgetter("code")),
+        Column("description", "Description", csv=attrgetter("description"), shown=False),
+        Column("resource", "Resource", sort="resource", csv=lambda c: c.get_resource_display()),
+        Column("type", "Type", sort="constraint_type", csv=attrgetter("constraint_type")),
+        Column("values", "Values", csv=lambda c: [v for k in c.constraints.all() for v in k.values]),
+        Column("roles", "Roles", csv=lambda c: [r.code for r in c.roles.all()]),
+    ),
+    default_sort="code", filename="security-criteria")
+
+
 @page_view(policies.can_manage_criteria)
 def criterion_list(request):
-    search = request.GET.get("q", "").strip()
-    resource = request.GET.get("resource", "")
-    resource = resource if resource in {r.value for r in Resource} else ""
-    page = paginate(request, selectors.criterion_list(org=request.org, search=search, resource=resource))
+    filters = CriterionFilterForm(request.GET)
+    filters.is_valid()
+    data = filters.cleaned_data
+    listing = CRITERION_LIST.read(request, selectors.criterion_list(
+        org=request.org, search=data.get("q") or "", resource=data.get("resource") or ""), filters=filters)
+    if listing.wants_csv:
+        return listing.csv_response()
     return render(request, "criteria/criterion_list.html",
-                  {"page": page, "q": search, "resource": resource, "resources": RESOURCES.values(),
-                   "query": query_without_page(request)})
+                  {"list": listing, "page": listing.page, "query": listing.query})
 
 
 def _resource_param(request) -> Resource:

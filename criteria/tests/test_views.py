@@ -103,7 +103,7 @@ def test_admin_edits_and_deletes_with_history(acme, acme_admin, pages):
                     follow=True)
     assert b"Price group SalePriceGroup saved." in r.content
     page = client.get("/catalog/price-groups/SalePriceGroup/")
-    assert b"History" in page.content and b"priceListGroup.update" in page.content
+    assert b"History" in page.content and b"Price list group: update" in page.content
     assert client.post("/catalog/price-groups/SalePriceGroup/delete/").status_code == 302
     assert not PriceGroup.objects.filter(org=acme).exists()
 

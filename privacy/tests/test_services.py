@@ -223,3 +223,23 @@ def test_exports_and_the_search_forget_a_deleted_customer(acme, acme_admin, make
         assert [h for _, hits in registry.search(actor=acme_admin, org=acme, query=query) for h in hits] == [], query
     events = AuditEvent.objects.filter(target_type="shopperdata.profile", target_id=str(customer.pk))
     assert "ann1@example.com" not in str(list(events.values_list("before", "after")))
+
+
+def test_executing_due_requests_takes_the_same_queries_per_request(acme, maker, shopper, enable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enable(acme, waiting_period_days=0, approval_required=False)
+
+    def queries_for(first: int, n: int) -> int:
+        for i in range(first, first + n):
+            raise_for(maker, acme, shopper(acme, i))
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.execute_due(now=T0 + timedelta(days=1)) == {"completed": n}
+        return len(ctx.captured_queries)
+
+    # The list of due ids and the org's settings once, then 13 per request (4 of them savepoints here: the
+    # test runs in a transaction): lock the request, lock the profile with its org, the PII property ids,
+    # erase, read and redact the profile's history, audit the erasure, complete the request, audit it.
+    assert queries_for(1, 2) == 2 + 2 * 13
+    assert queries_for(3, 6) == 2 + 6 * 13

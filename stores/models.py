@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Store(models.Model):
@@ -16,7 +17,8 @@ class Store(models.Model):
     class Meta:
         ordering = ["code"]
         permissions = [("manage_store", "Can edit this store and allocate it to an access group")]
-        constraints = [models.UniqueConstraint(fields=["org", "code"], name="store_code_unique_per_org")]
+        # Codes are unique per org ignoring case (ACME-S001 and acme-s001 are one store to people).
+        constraints = [models.UniqueConstraint("org", Lower("code"), name="store_code_unique_per_org_ci")]
         indexes = [models.Index(fields=["org", "access_group"])]
 
     def __str__(self):

@@ -81,7 +81,8 @@ def store_create(*, actor, org: Org, code: str, name: str, city: str = "",
                            code=StoresErrorCode.INVALID_CODE, fields={"code": ["Invalid store code."]})
     name = clean_name(name, max_length=STORE_NAME_MAX_LENGTH)
     city = _clean_city(city)
-    if Store.objects.filter(org=org, code=code).exists():
+    # Ignoring case, like the database constraint (ACME-S001 and acme-s001 are one store to people).
+    if Store.objects.filter(org=org, code__iexact=code).exists():
         raise Conflict(f"A store with code {code!r} exists.", code=StoresErrorCode.DUPLICATE_CODE,
                        fields={"code": ["This code is taken."]})
     try:

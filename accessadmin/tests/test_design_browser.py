@@ -67,7 +67,7 @@ def test_the_copy_button_puts_the_secret_in_the_clipboard(acme_in_browser, make_
     page = acme_in_browser
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base)
     make_store(page.org, code="acme-s001")
-    page.goto(f"{page.base}/stores/-/tills/new/")
+    page.goto(f"{page.base}/stores/-/tills/new/?store=acme-s001")
     page.get_by_role("button", name="Create till").click()
     page.get_by_role("heading", name="Till acme-s001-t1 created").wait_for()
     assert page.get_by_text("it will not be shown again").is_visible()

@@ -72,6 +72,15 @@ def test_refusals(builtin, make_group, make_api_client, api, acme, acme_admin, g
                          format="json").status_code == 403
 
 
+def test_new_api_client_page_preselects_no_group_and_requires_a_choice(builtin, pages, acme, acme_admin):
+    page = pages(acme_admin)
+    form = page.get("/stores/-/api-clients/new/").content.decode()
+    assert f'value="{builtin(ADMIN).pk}"' not in form and " selected" not in form  # no group chosen for you
+    response = page.post("/stores/-/api-clients/new/", {"name": "Webshop"})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not ApiClient.objects.filter(org=acme).exists()
+
+
 def test_pages_create_list_revoke(builtin, oauth_token, pages, acme, acme_admin):
     page = pages(acme_admin)
     assert page.get("/stores/-/api-clients/new/").status_code == 200

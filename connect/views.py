@@ -1,14 +1,18 @@
 """Pages of Connect+: connections, PGP keys, dataflows (a form built from the template's fields), runs
 with live progress (htmx polls a fragment while a run is queued or running)."""
 
+from operator import attrgetter
+
 from django.contrib import messages
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accessadmin.errors import AppError, NotFound
-from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.lists import Column, ListSpec, search_form
+from accessadmin.pages import page_view
 
 from . import flow_templates as ft
 from . import schedule, selectors, services_admin
@@ -67,21 +71,78 @@ def _run(request, pk):
     return _get(selectors.run_get, actor=request.user, org=request.org, run_id=pk)
 
 
-def _list_context(request, queryset, *fields):
-    q = request.GET.get("q", "")
-    return {"page": paginate(request, selectors.search(queryset, q, *fields)), "q": q,
-            "query": query_without_page(request)}
+def _listing(request, spec: ListSpec, queryset, *fields):
+    """Returns the listing of `queryset` searched in `fields` by the request's `q`."""
+    filters = search_form(request)
+    return spec.read(request, selectors.search(queryset, filters.cleaned_data["q"], *fields), filters=filters)
+
+
+def _by(user) -> str:
+    return user.username if user else ""
+
+
+CONNECTION_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("server", "Server", sort=Lower("host"), csv=lambda c: f"{c.host}:{c.port}"),
+        Column("user", "User", sort=Lower("username"), csv=attrgetter("username")),
+        Column("auth", "Signs in with"),
+        Column("fingerprint", "Host key fingerprint",
+               csv=lambda c: services_admin.host_key_fingerprint(c.host_key)),
+        Column("base_path", "Base path", sort="base_path", csv=attrgetter("base_path")),
+    ),
+    default_sort="name", filename="sftp-connections")
+KEY_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("fingerprint", "Fingerprint", sort="fingerprint", csv=attrgetter("fingerprint")),
+        Column("user_ids", "User IDs", csv=attrgetter("user_ids")),
+        Column("can", "Can", csv=lambda k: ", ".join(w for w, on in (("encrypt", k.can_encrypt),
+                                                                    ("decrypt", k.can_decrypt)) if on)),
+        Column("expires", "Expires", sort="expires_at", csv=attrgetter("expires_at")),
+        Column("actions", "Actions"),
+    ),
+    default_sort="name", filename="pgp-keys")
+DATAFLOW_LIST = ListSpec(
+    columns=(
+        Column("name", "Name", sort=Lower("name"), csv=attrgetter("name")),
+        Column("from", "From", sort=Lower("source_connection__name"),
+               csv=lambda d: f"{d.source_connection.name}: {d.source_path}"),
+        Column("to", "To", sort=Lower("destination_connection__name"),
+               csv=lambda d: f"{d.destination_connection.name}: {d.destination_path}"),
+        Column("steps", "Steps"),
+        Column("schedule", "Schedule", csv=lambda d: schedule.describe(d.schedule)),
+        Column("last_run", "Last run", sort="last_run_at", csv=attrgetter("last_run_at")),
+        Column("last_status", "Last run status", csv=attrgetter("last_run_status"), shown=False),
+        Column("active", "Active", csv=attrgetter("active"), shown=False),
+    ),
+    default_sort="name", filename="dataflows")
+RUN_LIST = ListSpec(
+    columns=(
+        Column("run", "Run", sort="pk", csv=attrgetter("pk")),
+        Column("status", "Status", sort="status", csv=attrgetter("status")),
+        Column("by", "Started by", sort=Lower("started_by__username"),
+               csv=lambda r: _by(r.started_by) or "schedule"),
+        Column("queued", "Queued", sort="created_at", csv=attrgetter("created_at")),
+        Column("finished", "Finished", sort="finished_at", csv=attrgetter("finished_at")),
+        Column("files", "Files", sort="files_total", csv=lambda r: len(r.files.all())),
+        Column("failed", "Files failed", csv=attrgetter("files_failed"), shown=False),
+    ),
+    default_sort="-run", filename="dataflow-runs", page_sizes=(20, 50, 100))
 
 
 # --- connections ---------------------------------------------------------------------------------------------
 
 @page_view(can_use_connect)
 def connection_list(request):
-    context = _list_context(request, selectors.connection_list(actor=request.user, org=request.org),
-                            "name", "host", "username")
-    for connection in context["page"]:
+    listing = _listing(request, CONNECTION_LIST, selectors.connection_list(actor=request.user, org=request.org),
+                       "name", "host", "username")
+    if listing.wants_csv:
+        return listing.csv_response()
+    for connection in listing.page:
         connection.fingerprint = services_admin.host_key_fingerprint(connection.host_key)
-    return render(request, "connect/connection_list.html", context)
+    return render(request, "connect/connection_list.html",
+                  {"list": listing, "page": listing.page, "query": listing.query})
 
 
 CONNECTION_FIELDS = ("name", "host", "port", "username", "host_key", "base_path")
@@ -223,9 +284,11 @@ def connection_delete(request, pk):
 
 @page_view(can_use_connect)
 def key_list(request):
-    context = _list_context(request, selectors.pgp_key_list(actor=request.user, org=request.org),
-                            "name", "fingerprint")
-    return render(request, "connect/key_list.html", context)
+    listing = _listing(request, KEY_LIST, selectors.pgp_key_list(actor=request.user, org=request.org),
+                       "name", "fingerprint")
+    if listing.wants_csv:
+        return listing.csv_response()
+    return render(request, "connect/key_list.html", {"list": listing, "page": listing.page, "query": listing.query})
 
 
 @sensitive_post_parameters("armored", "passphrase")
@@ -259,10 +322,14 @@ def key_delete(request, pk):
 
 @page_view(can_use_connect)
 def dataflow_list(request):
-    context = _list_context(request, selectors.dataflow_overview(actor=request.user, org=request.org), "name")
-    for flow in context["page"]:
+    listing = _listing(request, DATAFLOW_LIST, selectors.dataflow_overview(actor=request.user, org=request.org),
+                       "name")
+    if listing.wants_csv:
+        return listing.csv_response()
+    for flow in listing.page:
         flow.schedule_words = schedule.describe(flow.schedule)
-    return render(request, "connect/dataflow_list.html", context)
+    return render(request, "connect/dataflow_list.html",
+                  {"list": listing, "page": listing.page, "query": listing.query})
 
 
 @page_view(can_use_connect)
@@ -319,11 +386,12 @@ def dataflow_edit(request, pk):
 @page_view(can_use_connect)
 def dataflow_detail(request, pk):
     flow = _dataflow(request, pk)
-    runs = paginate(request, selectors.dataflow_runs(actor=request.user, org=request.org, dataflow=flow),
-                    per_page=20)
+    runs = RUN_LIST.read(request, selectors.dataflow_runs(actor=request.user, org=request.org, dataflow=flow))
+    if runs.wants_csv:
+        return runs.csv_response()
     return render(request, "connect/dataflow_detail.html", {
         "flow": flow, "template": ft.template_get(flow.template), "schedule_words": schedule.describe(flow.schedule),
-        "page": runs, "query": query_without_page(request)})
+        "list": runs, "page": runs.page, "query": runs.query})
 
 
 @require_POST

@@ -284,3 +284,46 @@ def test_query_count_of_list_pages_is_constant(acme, acme_admin, pages, constant
     add(acme, 0, ctx)
     response = constant_queries(pages(acme_admin), url, 6, lambda: [add(acme, i, ctx) for i in range(1, 15)])
     assert f"{total} in all" in text(response)
+
+
+@pytest.mark.parametrize("url,header", [
+    ("/connect/connections/?format=csv&sort=-name", ["Name", "Server", "User", "Host key fingerprint", "Base path"]),
+    ("/connect/keys/?format=csv&q=k", ["Name", "Fingerprint", "User IDs", "Can", "Expires"]),
+    ("/connect/dataflows/?format=csv&sort=-last_run", ["Name", "From", "To", "Schedule", "Last run",
+                                                        "Last run status", "Active"]),
+])
+def test_connect_lists_export_csv_in_constant_queries(acme, acme_admin, pages, django_assert_num_queries, url,
+                                                      header):
+    import csv
+    import io
+
+    ctx = {"a": make_connection(acme, "src"), "b": make_connection(acme, "dst"), "key": make_key(acme, "k0")}
+    client = pages(acme_admin)
+
+    def rows():
+        response = client.get(url)
+        assert response["Content-Disposition"].startswith("attachment; filename=")
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    make_dataflow(acme, "d0", source=ctx["a"], destination=ctx["b"])
+    with django_assert_num_queries(5):
+        first = rows()
+    assert first[0] == header
+    for i in range(1, 20):
+        make_connection(acme, f"c{i}")
+        make_key(acme, f"k{i}")
+        make_dataflow(acme, f"d{i}", source=ctx["a"], destination=ctx["b"])
+    with django_assert_num_queries(5):
+        assert len(rows()) == len(first) + 19
+
+
+def test_connect_list_sorts_by_header_and_runs_export(acme, acme_admin, pages):
+    a, b = make_connection(acme, "src"), make_connection(acme, "dst")
+    for name in ("beta", "Alpha", "gamma"):
+        make_dataflow(acme, name, source=a, destination=b)
+    html = text(pages(acme_admin).get("/connect/dataflows/?sort=-name"))
+    assert html.index("gamma") < html.index("beta") < html.index("Alpha")
+    flow = Dataflow.objects.get(org=acme, name="beta")
+    html = pages(acme_admin).get(f"/connect/dataflows/{flow.pk}/?sort=queued").content.decode()
+    assert 'aria-sort="ascending"' in html
+    response = pages(acme_admin).get(f"/connect/dataflows/{flow.pk}/?format=csv")
+    assert b"".join(response.streaming_content).decode().splitlines()[0] == "Run,Status,Started by,Queued,Finished,Files,Files failed"

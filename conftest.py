@@ -9,6 +9,7 @@ import base64
 import hashlib
 import itertools
 import os
+import tempfile
 
 import pytest
 from django.core.cache import cache
@@ -37,6 +38,9 @@ def _fast_password_hashing():
     # No NOTIFY listener threads: their connections would keep the test database from being dropped
     # (accessadmin/tests/test_versions.py starts and stops one itself).
     settings.ENFORCEMENT_NOTIFY = False
+    # Version counters of this test process's own (xdist workers' SQLite test databases share a name); the
+    # processes a test starts inherit the directory through the environment.
+    os.environ["ENFORCEMENT_VERSION_DIR"] = settings.ENFORCEMENT_VERSION_DIR = tempfile.mkdtemp(prefix="versions-")
 
 
 @pytest.fixture(autouse=True)

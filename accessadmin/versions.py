@@ -36,6 +36,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from .errors import Unavailable
@@ -123,32 +124,59 @@ class RedisTable:
             raise Unavailable() from None
 
 
-_tables: dict[tuple[str, str], object] = {}
+_tables: dict[tuple[str, str, str], object] = {}
 _tables_lock = threading.Lock()
+# The hot path's view of the configuration: (database NAME, table, whether NOTIFY applies). Resolved once,
+# again when the database's NAME changes (a test database replacing the configured one) or a setting does.
+_current: tuple | None = None
+_db_settings: dict = {}
+
+
+def _resolve() -> tuple:
+    global _current, _db_settings
+    _db_settings = connections[DEFAULT_DB_ALIAS].settings_dict
+    tbl = table()
+    _current = (_db_settings.get("NAME"), tbl, tbl.kind == "shm" and _notify_enabled())
+    return _current
 
 
 def table(alias: str = DEFAULT_DB_ALIAS):
     """Returns the counter table of the database `alias` names (opened on first use)."""
     backend = getattr(settings, "ENFORCEMENT_VERSION_BACKEND", "shm")
-    key = (backend, database_identity(connections[alias].settings_dict))
+    where = (getattr(settings, "ENFORCEMENT_VERSION_REDIS_URL", "") if backend == "redis"
+             else getattr(settings, "ENFORCEMENT_VERSION_DIR", ""))
+    key = (backend, where, database_identity(connections[alias].settings_dict))
     found = _tables.get(key)
     if found is None:
         with _tables_lock:
             found = _tables.get(key)
             if found is None:
-                found = (RedisTable if backend == "redis" else SharedMemoryTable)(key[1])
+                found = (RedisTable if backend == "redis" else SharedMemoryTable)(key[2])
                 _tables[key] = found
     return found
 
 
 def stamp(org_id: int | None):
     """Returns the current counters of `org_id` (and of everything): read it *before* loading the data
-    it will tag. Raises Unavailable when the counters cannot be read (Redis down)."""
-    tbl = table()
-    slot = slot_of(org_id)
-    if tbl.kind == "shm" and _listener.wanted():
-        return (*tbl.read(slot), _epochs.get(EVERYTHING, 0), _epochs.get(slot, 0))
-    return tbl.read(slot)
+    it will tag. Raises Unavailable when the counters cannot be read (Redis down). No system call and no
+    round trip with "shm" (the hot path: a few hundred nanoseconds)."""
+    current = _current
+    if current is None or current[0] != _db_settings.get("NAME"):
+        current = _resolve()
+    slot = EVERYTHING if org_id is None else 1 + int(org_id) % (SLOTS - 1)
+    if current[2] and _listener.wanted():
+        counters = current[1].counters
+        return counters[EVERYTHING], counters[slot], _epochs.get(EVERYTHING, 0), _epochs.get(slot, 0)
+    return current[1].read(slot)
+
+
+def _settings_changed(*, setting, **kwargs) -> None:
+    global _current
+    if setting.startswith("ENFORCEMENT_") or setting in ("DATABASES", "REDIS_URL"):
+        _current = None
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="accessadmin.versions")
 
 
 def changed(org_id: int | None) -> None:

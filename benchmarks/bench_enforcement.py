@@ -1,16 +1,20 @@
 """Enforcement benchmark (`make bench`; not a test). Serves the app with gunicorn on loopback and
-prints, measured side by side in one run (alternating rounds, medians):
+prints, measured side by side in one run (alternating, every ratio from the same round; min/median/max
+over BENCH_ROUNDS rounds, at least 3):
 
 1. requests/s of GET /v2/points/<id> with warm HTTP Basic auth + the permission class, vs the very same
-   view with authentication and permission switched off (goal: ratio ≥ 0.90);
-2. requests/s of /authz/check (warm Basic auth, path mapping, decision) vs a bare Django view
-   (goal: ratio ≥ 0.85);
-3. the in-process decision time, warm (goal ≤ 10 µs), next to pycasbin enforcing the same RBAC policy.
+   view with authentication and permission switched off (goal: ratio ≥ 0.95);
+2. requests/s of /authz/check (warm Basic auth, path mapping, decision) vs a bare Django view on the same
+   server (goal: ratio ≥ 0.90);
+3. both again on a second server whose version counters are in Redis (ENFORCEMENT_VERSION_BACKEND=redis,
+   the several-hosts mode: one MGET per decision);
+4. the in-process decision time, warm (goal ≤ 10 µs), next to pycasbin enforcing the same RBAC policy.
 
 Load comes from wrk when installed (apt-get install wrk), else from a small threaded keep-alive client.
 The database is a throwaway SQLite file (or PostgreSQL when DATABASE_URL points there: a database
 named <name>_bench_enforcement is created and dropped). The cache is Redis when one answers on
-127.0.0.1:6379 (db 13, flushed), as in production; else each worker has its own local cache.
+127.0.0.1:6379 (db 13, flushed), as in production; else each worker has its own local cache. The
+machine's load average is printed with the numbers: on a busy machine compare ratios, not req/s.
 """
 
 import base64
@@ -37,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SECRET = "bench-till-secret-2026"
 TILL = "bench-s1-t1"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "5")))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
@@ -69,6 +73,40 @@ def seed() -> None:
         "mobile": "+4917000001", "email": "bench@example.com", "firstName": "Sam"}).profile
     loyalty_services.points_issue(caller=System(), org=org, customer_id=customer.pk, points=100)
     print(json.dumps({"customer_id": customer.pk}))
+
+
+def queries(customer_id: int) -> None:
+    """`python -m benchmarks.bench_enforcement queries <id>`: prints the queries of warm till requests (JSON)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    auth = "Basic " + base64.b64encode(f"{TILL}:{SECRET}".encode()).decode()
+    client = Client(HTTP_AUTHORIZATION=auth)
+    counts = {}
+    for label, path, extra in (("GET /v2/customers/<id>", f"/v2/customers/{customer_id}", {}),
+                               ("GET /v2/points/<id>", f"/v2/points/{customer_id}", {}),
+                               ("GET /v2/org", "/v2/org", {}),
+                               ("/authz/check", "/authz/check", {"HTTP_X_ORIGINAL_METHOD": "GET",
+                                                                 "HTTP_X_ORIGINAL_URI": "/v2/org"})):
+        for _ in range(2):
+            client.get(path, **extra)
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(path, **extra).status_code
+        counts[label] = (status, len(ctx))
+    print(json.dumps(counts))
+
+
+def query_counts_of(env: dict, customer_id: int) -> list[tuple[str, str]]:
+    out = subprocess.run([PYTHON, "-m", "benchmarks.bench_enforcement", "queries", str(customer_id)], cwd=ROOT,
+                         env=env, check=True, capture_output=True, text=True).stdout
+    counts = json.loads(out.strip().splitlines()[-1])
+    return [(f"queries, warm {label} (status {status})", str(n)) for label, (status, n) in counts.items()]
 
 
 def _port() -> int:
@@ -132,9 +170,9 @@ def _env(db_url: str, redis_url: str) -> dict:
 
 
 class Server:
-    def __init__(self, env: dict, workers: int):
+    def __init__(self, env: dict, workers: int, **extra_env):
         self.port = _port()
-        self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.enforcement_settings"}
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.enforcement_settings", **extra_env}
         self.cmd = [str(Path(PYTHON).parent / "gunicorn"), "accessadmin.wsgi:application", "-b",
                     f"127.0.0.1:{self.port}", "-w", str(workers), "-k", "gthread", "--threads", str(THREADS),
                     "--keep-alive", "30", "--log-level", "warning", "--backlog", "256"]
@@ -211,13 +249,13 @@ def load(port, path, headers, seconds=SECONDS) -> float:
     return (_wrk if shutil.which("wrk") else _python_load)(port, path, headers, seconds)
 
 
-def pair(port, a, b) -> tuple[float, float]:
-    """Returns the median req/s of a and of b, (path, headers) each, in alternating rounds."""
-    ra, rb = [], []
-    for _ in range(ROUNDS):
-        ra.append(load(port, *a))
-        rb.append(load(port, *b))
-    return statistics.median(ra), statistics.median(rb)
+def spread(values: list[float]) -> str:
+    """min / median / max of `values` (ratios)."""
+    return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
+
+
+def rps(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f} req/s (median; {min(values):,.0f}–{max(values):,.0f})"
 
 
 # --- in-process decision ---------------------------------------------------------------------------------
@@ -294,6 +332,15 @@ def decision_timing() -> list[tuple[str, str]]:
 
 # --- main ------------------------------------------------------------------------------------------------
 
+def _warm(port: int, workers: int, *targets) -> None:
+    for path, headers in targets:
+        for _ in range(workers * 4):  # every worker: its first Basic verification is the slow hash
+            status, body = _get(port, path, headers)
+            assert status == 200, (path, status, body[:300])
+    for target in targets:
+        load(port, *target, seconds=1)
+
+
 def main() -> None:
     redis_url = _redis_url()
     # One worker by default: with several, keep-alive connections spread unevenly over the workers and
@@ -310,34 +357,70 @@ def main() -> None:
         open_ = (f"/bench/open/v2/points/{customer_id}", {})
         check = ("/authz/check", {**auth, "X-Original-Method": "GET", "X-Original-URI": f"/v2/points/{customer_id}"})
         bare = ("/bench/bare", {})
-        with Server(env, workers) as server:
-            for path, headers in (protected, open_, check, bare):
-                for _ in range(workers * 4):  # every worker: its first Basic verification is the slow hash
-                    status, body = _get(server.port, path, headers)
-                    assert status == 200, (path, status, body[:300])
-            load(server.port, *protected, seconds=2)  # warm-up
-            load(server.port, *open_, seconds=2)
-            till_rps, open_rps = pair(server.port, protected, open_)
-            check_rps, bare_rps = pair(server.port, check, bare)
+        results = {k: [] for k in ("till", "open", "check", "bare", "r_till", "r_open", "r_check", "r_bare")}
+        redis_versions = redis_url.rsplit("/", 1)[0] + "/14" if redis_url else ""
+        load_before = os.getloadavg()
+        with Server(env, workers) as shm, \
+                Server(env, workers, ENFORCEMENT_VERSION_BACKEND="redis",
+                       ENFORCEMENT_VERSION_REDIS_URL=redis_versions) if redis_url else _Nothing() as red:
+            _warm(shm.port, workers, protected, open_, check, bare)
+            if red is not None:
+                _warm(red.port, workers, protected, open_, check, bare)
+            for _ in range(ROUNDS):
+                # Each pair back to back on one server, so both sides of a ratio meet the same machine.
+                results["till"].append(load(shm.port, *protected))
+                results["open"].append(load(shm.port, *open_))
+                results["check"].append(load(shm.port, *check))
+                results["bare"].append(load(shm.port, *bare))
+                if red is not None:
+                    results["r_till"].append(load(red.port, *protected))
+                    results["r_open"].append(load(red.port, *open_))
+                    results["r_check"].append(load(red.port, *check))
+                    results["r_bare"].append(load(red.port, *bare))
+        load_after = os.getloadavg()
+        counted = query_counts_of(env, customer_id)
+
+    def ratios(a, b):
+        return [x / y for x, y in zip(results[a], results[b], strict=True)]
+
     rows = [
         ("server", f"gunicorn gthread, {workers} worker(s) × {THREADS} thread(s), "
                    f"{'Redis' if redis_url else 'local'} cache, "
                    f"{'PostgreSQL' if db.pg else 'SQLite'}; load: {'wrk' if shutil.which('wrk') else 'python'} "
-                   f"{CONNECTIONS} connections, {ROUNDS}×{SECONDS}s per side"),
-        ("GET /v2/points/<id>, warm Basic + permission", f"{till_rps:,.0f} req/s"),
-        ("same view, auth + permission off", f"{open_rps:,.0f} req/s"),
-        ("ratio (goal ≥ 0.90)", f"{till_rps / open_rps:.3f}"),
-        ("/authz/check, warm Basic", f"{check_rps:,.0f} req/s"),
-        ("bare Django view", f"{bare_rps:,.0f} req/s"),
-        ("ratio (goal ≥ 0.85)", f"{check_rps / bare_rps:.3f}"),
-        *decision_timing(),
+                   f"{CONNECTIONS} connections, {ROUNDS} rounds × {SECONDS}s per side; ratios min / median / max"),
+        ("machine load average (1 min), before / after", f"{load_before[0]:.1f} / {load_after[0]:.1f} "
+                                                        f"on {os.cpu_count()} CPUs"),
+        ("GET /v2/points/<id>, warm Basic + decision (shm)", rps(results["till"])),
+        ("same view, auth + permission off", rps(results["open"])),
+        ("ratio till ÷ unprotected (goal ≥ 0.95)", spread(ratios("till", "open"))),
+        ("/authz/check, warm Basic (shm)", rps(results["check"])),
+        ("bare Django view, same server", rps(results["bare"])),
+        ("ratio /authz/check ÷ bare view (goal ≥ 0.90)", spread(ratios("check", "bare"))),
     ]
+    if redis_url:
+        rows += [
+            ("GET /v2/points/<id>, warm (Redis versions)", rps(results["r_till"])),
+            ("ratio till ÷ unprotected (Redis versions)", spread(ratios("r_till", "r_open"))),
+            ("/authz/check, warm (Redis versions)", rps(results["r_check"])),
+            ("ratio /authz/check ÷ bare view (Redis versions)", spread(ratios("r_check", "r_bare"))),
+        ]
+    rows += [*counted, *decision_timing()]
     report("Enforcement: till API, gateway check, decision (goal: ours ≤ 10 µs warm)", rows)
+
+
+class _Nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["seed"]:
         seed()
+    elif sys.argv[1:2] == ["queries"]:
+        queries(int(sys.argv[2]))
     else:
         from benchmarks.common import setup_django
 

@@ -18,8 +18,8 @@ from .error_reference import render as render_error_reference
 from .errors import AppError
 from .filters import AuditFilterForm
 from .forms import AccessRightForm, LoginForm, RoleForm, UserCreateForm, UserEditForm, apply_error
-from .models import Org
 from .lists import Column, ListSpec, search_form
+from .models import Org
 from .pages import page_view
 from .tenancy import SESSION_ORG_KEY
 

@@ -20,6 +20,7 @@ from . import policies, selectors, services
 from .filters import UsageFilterForm
 from .forms import EnforcementForm, SuggestGroupForm
 
+
 def _days(request, default=30) -> int:
     try:
         return min(max(int(request.GET.get("days", default)), 1), 365)

@@ -23,4 +23,5 @@ def permission_diffs(events) -> None:
         event.context = ""
         event.diff = [DiffRow(f"{where} · {permission.capitalize()}", _flag(before.get(permission)),
                               _flag(after.get(permission)))
-                      for permission in ("read", "write") if bool(before.get(permission)) != bool(after.get(permission))]
+                      for permission in ("read", "write")
+                      if bool(before.get(permission)) != bool(after.get(permission))]

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from accessadmin.caching import no_store
 from accessadmin.errors import AppError
 from accessadmin.forms import apply_error
-from accessadmin.models import User
 from accessadmin.lists import Column, ListSpec, bulk_confirm_or_act, search_form, selected_ids
-from accessadmin.pages import page_view, paginate, query_without_page
+from accessadmin.models import User
+from accessadmin.pages import page_view, paginate
 from accessadmin.widgets import CHOICES_LIMIT, choices_query, choices_response
 from groups import selectors as group_selectors
 from groups.policies import can_manage_groups
@@ -34,7 +34,6 @@ from .policies import (
     can_manage_tills,
     can_view_stores,
 )
-
 
 STORE_LIST = ListSpec(
     columns=(

@@ -68,9 +68,16 @@ def test_program_off_answers_group_loyalty_disabled(acme, till_of):
         assert response.json()["errors"][0]["code"] == 4100
 
 
-def test_the_life_of_a_family_through_an_admin_till(acme, program_on, till_of, make_customer):
+CUSTOM_CELLS = {(resource, "data", permission) for resource in ("user_group", "transaction", "points")
+                for permission in ("read", "write")}
+
+
+@pytest.mark.parametrize("access_group", ["Admin", "custom"])
+def test_the_life_of_a_family(acme, program_on, till_of, make_customer, make_group, builtin, access_group):
+    """Every operation, by a till of the built-in Admin group and of a custom group with the User Groups cells."""
     program_on(acme, tracking_window_days=365)
-    till = till_of(acme)
+    group = builtin("Admin") if access_group == "Admin" else make_group(acme, "Family desk", grants=CUSTOM_CELLS)
+    till = till_of(acme, group)
     primary, member, third = (make_customer(acme) for _ in range(3))
     group_id = create(till, groupName="The Smiths", maxGroupSize=2)
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 EVERY_SECTION = [
     ("Access control", ["Access groups", "Default group", "Stores", "Tills", "API clients", "Usage log",
-                        "Enforcement"]),
+                        "Enforcement", "Rollout"]),
     ("Shopper data", ["Shopper profiles", "Property access rules", "Privacy settings"]),
     ("Member care", ["User groups", "Group loyalty program"]),
     ("Catalog", ["Catalogs", "Price groups", "Security criteria"]),

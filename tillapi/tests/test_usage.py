@@ -19,7 +19,7 @@ def store_till(make_store, make_till, acme):
 def test_org_settings_api(api, acme, acme_admin):
     client = api(acme_admin)
     assert client.get("/api/v1/org/").json() == {"code": "acme", "name": "Acme Retail", "basic_auth_enabled": True,
-                                                "enforcement_mode": "enforce"}
+                                                "basic_auth_for_new_tills": True, "enforcement_mode": "enforce"}
     response = client.patch("/api/v1/org/", {"enforcement_mode": "report_only"}, format="json")
     assert response.status_code == 200 and response.json()["enforcement_mode"] == "report_only"
     bad = client.patch("/api/v1/org/", {"enforcement_mode": "maybe"}, format="json")

@@ -43,17 +43,23 @@ def test_admin_creates_allocates_and_deactivates_a_group(browser_page, login_in_
     page.get_by_label("Select acme-s001").check()
     page.get_by_label("Select acme-s002").check()
     page.get_by_role("button", name="Allocate selected").click()
+    # First where they come from (both from the default group), nothing saved yet.
+    assert page.locator("h1").inner_text() == "Allocate 2 stores to Loyalty kiosk?"
+    assert "acme-s001, acme-s002" in page.locator("tbody").inner_text()
+    page.get_by_role("button", name="Allocate 2 stores").click()
     assert "2 stores allocated to Loyalty kiosk." in page.locator(".messages").inner_text()
 
-    # Deactivation is refused with the count.
-    page.get_by_role("button", name="Deactivate").click()
-    assert "2 stores are allocated" in page.locator("[role=alert]").first.inner_text()
+    # Deactivation asks first, with the count; cancel.
+    page.get_by_role("button", name="Deactivate…").click()
+    assert "2 stores are allocated" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Cancel").click()
 
     # Unallocate both (select all), then deactivate.
     page.get_by_label("Select all allocated stores").check()
     page.get_by_role("button", name="Unallocate selected").click()
     assert "2 stores unallocated" in page.locator(".messages").inner_text()
-    page.get_by_role("button", name="Deactivate").click()
+    page.get_by_role("button", name="Deactivate…").click()
+    page.get_by_role("button", name="Deactivate Loyalty kiosk").click()
     assert "Loyalty kiosk is now inactive." in page.locator(".messages").inner_text()
 
     # The history shows every step.

@@ -28,6 +28,7 @@ class PrivacyErrorCode(ErrorCode):
     INVALID_CUSTOMER_FILTER = "invalid_customer_filter", 400, "The customer filter is not a customer id."
     INVALID_STATUS = "invalid_status", 400, "A status filter is not a status of deletion requests."
     INVALID_BOOLEAN = "invalid_boolean", 400, "A setting must be true or false."
+    PROFILE_LOCKED = "profile_locked", 409, "Another change held the customer's profile; the deletion is retried."
     FILE_REQUIRED = "file_required", 400, "A bulk request uploads a CSV file as `file`."
 
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from accessadmin import audit
@@ -34,6 +34,9 @@ from .models import (
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # a FAILED request is retried by the periodic task until this many attempts
+# How long an execution waits for the profile's row lock (PostgreSQL) before it fails and is retried later:
+# the periodic task must not hang behind a long change of one profile.
+LOCK_TIMEOUT_MS = 5000
 
 
 @dataclass(frozen=True)
@@ -312,6 +315,9 @@ def request_execute(*, request_id: int, now: datetime | None = None,
                 # reason, and is retried (by the periodic task, or at once with request_retry).
                 raise InvalidInput("PII deletion is switched off for the organization.", code=Code.DELETION_DISABLED)
             before = _payload_for_audit(req)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
             erased = profile_services.profile_erase(profile_id=req.customer_id, now=now,
                                                     reference=f"deletion request {req.pk}")
             req.status, req.completed_at, req.failure_reason = Status.COMPLETED, now, ""
@@ -324,6 +330,9 @@ def request_execute(*, request_id: int, now: datetime | None = None,
         if isinstance(exc, AppError):
             log.warning("deletion request %s failed: %s", request_id, exc.code)
             reason = f"{exc.code}: {exc.message}"
+        elif isinstance(exc, OperationalError) and "lock timeout" in str(exc):
+            log.warning("deletion request %s: the profile stayed locked", request_id)
+            reason = f"{Code.PROFILE_LOCKED}: {Code.PROFILE_LOCKED.meaning}"
         else:
             log.exception("deletion request %s failed", request_id)
             reason = f"{type(exc).__name__}: {exc}"

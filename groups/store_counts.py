@@ -51,6 +51,9 @@ def apply(*, org_id: int, deltas: Mapping[int | None, int]) -> None:
         # delta may be upserted; a negative one updates a row that must exist.
         up = [(g, deltas[g]) for g in grouped if deltas[g] > 0]
         down = [(g, deltas[g]) for g in grouped if deltas[g] < 0]
+        if connection.vendor == "postgresql":
+            _apply_arrays(cursor, org_id, up, down)
+            return
         for start in range(0, len(up), 1000):
             chunk = up[start:start + 1000]
             cursor.execute(
@@ -66,6 +69,24 @@ def apply(*, org_id: int, deltas: Mapping[int | None, int]) -> None:
                 [v for g, d in chunk for v in (g, d)] + [org_id] + [g for g, _ in chunk])
             if cursor.rowcount != len(chunk):
                 raise IntegrityError("A group's store count would drop below zero.")
+
+
+def _apply_arrays(cursor, org_id: int, up, down) -> None:
+    """apply() on PostgreSQL: one statement for the rising counts and one for the falling ones, whatever the
+    number of groups (10,000 stores leaving 6,000 groups), the deltas passed as two arrays."""
+    if up:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (org_id, group_id, count) SELECT %s, u.g, u.d "
+            f"FROM unnest(%s::bigint[], %s::integer[]) AS u(g, d) "
+            f"ON CONFLICT (org_id, group_id) DO UPDATE SET count = {TABLE}.count + excluded.count",
+            [org_id, [g for g, _ in up], [d for _, d in up]])
+    if down:
+        cursor.execute(
+            f"UPDATE {TABLE} t SET count = t.count + u.d FROM unnest(%s::bigint[], %s::integer[]) AS u(g, d) "
+            f"WHERE t.org_id = %s AND t.group_id = u.g",
+            [[g for g, _ in down], [d for _, d in down], org_id])
+        if cursor.rowcount != len(down):
+            raise IntegrityError("A group's store count would drop below zero.")
 
 
 def lock(*, org_id: int) -> None:

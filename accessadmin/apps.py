@@ -41,5 +41,6 @@ class AccessadminConfig(AppConfig):
                               ("role.update", "Role changed"), ("access_right.create", "Access right created"),
                               ("access_right.update", "Access right changed")):
             registry.register_audit_action(action, label)
-        registry.register_search(registry.SearchProvider("user", "Users", search.users, order=90))
+        registry.register_search(registry.SearchProvider("user", "Users", search.users, order=90,
+                                                          policy=policies.can_manage_identity))
         registry.register_error_codes(CoreErrorCode)

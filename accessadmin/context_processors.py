@@ -13,10 +13,18 @@ def navigation(request):
     org = getattr(request, "org", None)
     sections = []
     current = request.path
+    decided = {}
+
+    def allowed(policy) -> bool:
+        # One answer per policy and request: the menu and the search box ask the same policies.
+        if policy not in decided:
+            decided[policy] = bool(policy(user))
+        return decided[policy]
+
     for title, items in registry.nav_sections():
         links = []
         for item in items:
-            if not item.policy(user):
+            if not allowed(item.policy):
                 continue
             try:
                 url = reverse(item.url_name)
@@ -29,7 +37,11 @@ def navigation(request):
     matching = [link for s in sections for link in s["links"] if current.startswith(link["url"])]
     if matching:
         max(matching, key=lambda link: len(link["url"]))["active"] = True
+    # The kinds the header's search box may find for this user (none: no box).
+    search_labels = ([p.label for p in registry.search_providers() if p.policy is None or allowed(p.policy)]
+                     if org else [])
     return {
+        "search_labels": search_labels,
         "nav_sections": sections,
         "active_org": org if org else None,
         "is_platform_staff": policies.is_platform_staff(user),

@@ -162,6 +162,9 @@ class SearchProvider:
     label: str
     search: Callable[..., list[SearchHit]]
     order: int = 0
+    # Who may search this kind at all (the header offers only those kinds); None: `search` alone decides.
+    # Pass the policy of the kind's menu link: the layout asks it once per request for both.
+    policy: Callable[[Any], bool] | None = None
 
 
 _search: list[SearchProvider] = []
@@ -185,6 +188,8 @@ def search(*, actor, org, query: str, limit: int = 10) -> list[tuple[SearchProvi
         return []
     found = []
     for provider in search_providers():
+        if provider.policy is not None and not provider.policy(actor):
+            continue
         hits = provider.search(actor=actor, org=org, query=query, limit=limit)
         if hits:
             found.append((provider, list(hits)[:limit]))

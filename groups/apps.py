@@ -33,7 +33,8 @@ class GroupsConfig(AppConfig):
                               ("default_group.set", "Default group changed")):
             registry.register_audit_action(action, label)
         registry.register_audit_diff("group.permission", audit.permission_diffs)
-        registry.register_search(registry.SearchProvider("access_group", "Access groups", search.groups, order=10))
+        registry.register_search(registry.SearchProvider("access_group", "Access groups", search.groups, order=10,
+                                                          policy=can_manage_groups))
         registry.register_demo(self._seed_demo, order=10)
 
     @staticmethod

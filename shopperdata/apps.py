@@ -28,7 +28,8 @@ class ShopperdataConfig(AppConfig):
                                                            order=30))
         registry.register_audit_type("shopperdata.profile", "Shopper profile")
         registry.register_audit_type("shopperdata.shoppertype", "Shopper type")
-        registry.register_search(registry.SearchProvider("customer", "Customers", search.customers, order=40))
+        registry.register_search(registry.SearchProvider("customer", "Customers", search.customers, order=40,
+                                                          policy=policies.can_use_profiles))
         registry.register_demo(self._seed_demo, order=40)
 
     @staticmethod

@@ -42,8 +42,10 @@ class StoresConfig(AppConfig):
                               ("api_client.set_group", "API client's group changed"),
                               ("api_client.revoke", "API client revoked")):
             registry.register_audit_action(action, label)
-        registry.register_search(registry.SearchProvider("store", "Stores", search.stores, order=20))
-        registry.register_search(registry.SearchProvider("till", "Tills", search.tills, order=30))
+        registry.register_search(registry.SearchProvider("store", "Stores", search.stores, order=20,
+                                                          policy=policies.can_view_stores))
+        registry.register_search(registry.SearchProvider("till", "Tills", search.tills, order=30,
+                                                          policy=policies.can_manage_tills))
         registry.register_demo(self._seed_demo, order=20, notes=(
             "Till API (http://127.0.0.1:8000/v2/...):",
             "  tills acme-s001-t1 … acme-s040-t2, Basic auth secret till-secret-2026",

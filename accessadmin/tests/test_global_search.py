@@ -107,3 +107,16 @@ def test_query_count_is_constant_per_provider(acme, acme_admin, northwind, hx):
     limit = 5 if hx else 25
     found = kinds(response)
     assert all(1 < len(labels) <= limit for labels in found.values())
+
+
+def test_the_header_offers_only_what_the_viewer_may_search(acme, acme_admin, csr):
+    def box(user):
+        html = page_client(user).get("/").content.decode()
+        start = html.find('<form class="global-search"')
+        return html[start:html.find("</form>", start)]
+
+    assert 'placeholder="Search access groups, stores, tills, customers, users…"' in box(acme_admin)
+    assert 'placeholder="Search customers…"' in box(csr)
+    assert '<label for="global-search-q" class="visually-hidden">Search customers</label>' in box(csr)
+    catalog = make_user(acme, username="acme-cat", privileges=[Privilege.CATALOG])
+    assert 'class="global-search"' not in page_client(catalog).get("/").content.decode()

@@ -354,16 +354,18 @@ def main() -> None:
         customer_id = json.loads(seeded.strip().splitlines()[-1])["customer_id"]
         auth = {"Authorization": "Basic " + base64.b64encode(f"{TILL}:{SECRET}".encode()).decode()}
         protected = (f"/v2/points/{customer_id}", auth)
-        open_ = (f"/bench/open/v2/points/{customer_id}", {})
+        open_ = (f"/v2/bench-open/points/{customer_id}", {})
         check = ("/authz/check", {**auth, "X-Original-Method": "GET", "X-Original-URI": f"/v2/points/{customer_id}"})
-        bare = ("/bench/bare", {})
-        results = {k: [] for k in ("till", "open", "check", "bare", "r_till", "r_open", "r_check", "r_bare")}
+        bare = ("/authz/bench-bare", {})  # the same short stack as /authz/check
+        full_bare = ("/bench/bare", {})   # the full page stack, for reference
+        results = {k: [] for k in ("till", "open", "check", "bare", "full_bare", "r_till", "r_open", "r_check",
+                                   "r_bare")}
         redis_versions = redis_url.rsplit("/", 1)[0] + "/14" if redis_url else ""
         load_before = os.getloadavg()
         with Server(env, workers) as shm, \
                 Server(env, workers, ENFORCEMENT_VERSION_BACKEND="redis",
                        ENFORCEMENT_VERSION_REDIS_URL=redis_versions) if redis_url else _Nothing() as red:
-            _warm(shm.port, workers, protected, open_, check, bare)
+            _warm(shm.port, workers, protected, open_, check, bare, full_bare)
             if red is not None:
                 _warm(red.port, workers, protected, open_, check, bare)
             for _ in range(ROUNDS):
@@ -372,6 +374,7 @@ def main() -> None:
                 results["open"].append(load(shm.port, *open_))
                 results["check"].append(load(shm.port, *check))
                 results["bare"].append(load(shm.port, *bare))
+                results["full_bare"].append(load(shm.port, *full_bare))
                 if red is not None:
                     results["r_till"].append(load(red.port, *protected))
                     results["r_open"].append(load(red.port, *open_))
@@ -394,8 +397,10 @@ def main() -> None:
         ("same view, auth + permission off", rps(results["open"])),
         ("ratio till ÷ unprotected (goal ≥ 0.95)", spread(ratios("till", "open"))),
         ("/authz/check, warm Basic (shm)", rps(results["check"])),
-        ("bare Django view, same server", rps(results["bare"])),
+        ("bare Django view, same server and stack", rps(results["bare"])),
         ("ratio /authz/check ÷ bare view (goal ≥ 0.90)", spread(ratios("check", "bare"))),
+        ("bare Django view through the full page stack", rps(results["full_bare"])),
+        ("ratio /authz/check ÷ that (reference)", spread(ratios("check", "full_bare"))),
     ]
     if redis_url:
         rows += [

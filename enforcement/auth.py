@@ -194,18 +194,24 @@ def _touch(till_id: int) -> None:
         pass
 
 
-def _load_client(checksum: str) -> warm.Loaded | None:
-    """Returns what the warm path keeps for an API client's token: its expiry and the caller (or None when
-    the client is revoked). One query (selectors.client_row); None for a token that is not an API client's."""
+def _load_bearer(checksum: str) -> warm.Loaded | None:
+    """Returns what the warm path keeps for a token: ("client" or "till", its expiry, and the caller or why it
+    may not call). One query for an API client's token (selectors.client_row), two for a till's (then
+    till_oauth.till_token_row); None for a token nobody has."""
     row = selectors.client_row(checksum)
     if row is None:
-        return None
+        till_row = till_oauth.till_token_row(checksum)
+        if till_row is None:
+            return None
+        expires, outcome = till_oauth.token_outcome(till_row)
+        return warm.Loaded(till_row[8], ("till", expires, outcome),
+                           {"touch": _next_touch(till_row[4]), "till_id": till_row[1]})
     (expires, client_pk, client_id, name, active, org_id, org_code, mode,
      group_id, group_name, group_active, grants_all, group_version, catalogue_version) = row
     expires = selectors.as_datetime(expires)
-    caller = None
+    outcome = "Invalid or expired access token."
     if active and expires is not None:
-        caller = Caller(
+        outcome = Caller(
             kind=CLIENT, pk=client_pk, code=client_id, name=name, org_id=org_id, org_code=org_code,
             report_only=mode == Org.EnforcementMode.REPORT_ONLY, store_id=None, store_code="",
             group_id=group_id, group_name=group_name, group_source="client", group_active=bool(group_active),
@@ -213,27 +219,35 @@ def _load_client(checksum: str) -> warm.Loaded | None:
             grants=selectors.group_grants(group_id, group_version) if not grants_all else frozenset(),
             catalogue_version=catalogue_version or "", org_cache={},
         )
-    return warm.Loaded(org_id, (expires.timestamp() if expires is not None else 0.0, caller))
+    return warm.Loaded(org_id, ("client", expires.timestamp() if expires is not None else 0.0, outcome))
 
 
-_clients = warm.WarmCache(_load_client)
+_bearers = warm.WarmCache(_load_bearer)
 
 
 def authenticate_client(token: str) -> Caller:
-    """Returns the API client a live OAuth2 access token belongs to."""
-    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    loaded = _clients.get(checksum)
+    """Returns the API client (or the till, for a till's OAuth2 credentials) a live access token belongs to."""
+    loaded = _bearers.get(hashlib.sha256(token.encode("utf-8")).hexdigest())
     if loaded is None:
-        # Not an API client's: perhaps a till's OAuth2 credentials (a second query only for those).
-        return till_oauth.authenticate_till_token(checksum)
-    expires, caller = loaded.value
-    if caller is None or expires <= time.time():
         raise Unauthenticated("Invalid or expired access token.")
-    return caller
+    kind, expires, outcome = loaded.value
+    if expires <= time.time():
+        raise Unauthenticated("Invalid or expired access token.")
+    if not isinstance(outcome, Caller):
+        raise Unauthenticated(outcome)
+    if kind == "till":
+        state = loaded.state
+        if time.monotonic() >= state["touch"]:
+            state["touch"] = time.monotonic() + LAST_USED_RESOLUTION.total_seconds()
+            try:
+                till_oauth.touch(state["till_id"])
+            except DB_DOWN:
+                pass
+    return outcome
 
 
 def forget_verifications() -> None:
     """Empties this process's verification and warm caches (tests; a rotation needs no call, see above)."""
     _verified.clear()
     _tills.clear()
-    _clients.clear()
+    _bearers.clear()

@@ -67,14 +67,26 @@ def _table(version: str) -> list:
     return table
 
 
+_resolved: dict = {}  # (version, uri) → answer; the gateway sees the same few URIs again and again
+_RESOLVED_MAX = 20_000
+
+
 def resolve(uri: str, version: str) -> tuple[str | None, str | None, str]:
     """Returns (resource key, api, normalised path); (None, None, path) when no pattern matches.
     `version` is the catalogue version read with the caller (Caller.catalogue_version)."""
+    found = _resolved.get((version, uri))
+    if found is not None:
+        return found
     path = normalise(uri)
+    found = None, None, path
     for regex, key, api in _table(version):
         if regex.match(path):
-            return key, api, path
-    return None, None, path
+            found = key, api, path
+            break
+    if len(_resolved) >= _RESOLVED_MAX:
+        _resolved.clear()
+    _resolved[(version, uri)] = found
+    return found
 
 
 def catalogue_changed(**kwargs) -> None:

@@ -61,21 +61,37 @@ def authenticate_till_token(token_checksum: str) -> Caller:
     row = till_token_row(token_checksum)
     if row is None:
         raise Unauthenticated("Invalid or expired access token.")
+    expires, outcome = token_outcome(row)
+    if expires <= timezone.now().timestamp():
+        raise Unauthenticated("Invalid or expired access token.")
+    if not isinstance(outcome, Caller):
+        raise Unauthenticated(outcome)
+    _touch(outcome.pk, row[4])
+    return outcome
+
+
+def token_outcome(row) -> tuple[float, Caller | str]:
+    """Returns (the token's expiry as a timestamp, the till's Caller or why it may not call) for a row of
+    till_token_row. The warm path (auth.py) keeps both per process."""
     (expires, till_id, till_code, till_active, last_used, store_id, store_code, store_group_id, org_id, org_code,
      mode, group_id, group_name, group_active, grants_all, group_version, catalogue_version) = row
-    if expires is None or selectors.as_datetime(expires) <= timezone.now():
-        raise Unauthenticated("Invalid or expired access token.")
+    expires = selectors.as_datetime(expires)
     if not till_active:
-        raise Unauthenticated("This till is deactivated.")
-    _touch(till_id, last_used)
-    return Caller(
+        return (expires.timestamp() if expires else 0.0), "This till is deactivated."
+    return (expires.timestamp() if expires else 0.0), Caller(
         kind=TILL, pk=till_id, code=till_code, name=till_code, org_id=org_id, org_code=org_code,
         report_only=mode == Org.EnforcementMode.REPORT_ONLY, store_id=store_id, store_code=store_code,
         group_id=group_id, group_name=group_name or "", group_source="store" if store_group_id else "org_default",
         group_active=bool(group_active), grants_all=bool(grants_all),
         grants=selectors.group_grants(group_id, group_version) if group_id and not grants_all else frozenset(),
-        catalogue_version=catalogue_version or "",
+        catalogue_version=catalogue_version or "", org_cache={},
     )
+
+
+def touch(till_id: int) -> None:
+    """The till was last seen now, with OAuth2 (the warm path calls it at most once a minute per process)."""
+    now = timezone.now()
+    Till.objects.filter(pk=till_id).update(last_used_at=now, oauth_last_used_at=now)
 
 
 def _touch(till_id: int, last_used) -> None:

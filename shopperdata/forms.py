@@ -80,7 +80,12 @@ class ProfileForm(forms.Form):
                     help_text = (help_text + " Separate items with commas.").strip()
             field.label = prop.label
             field.help_text = help_text
-            field.initial = shown if isinstance(shown, list) and prop.multi_select and writable else _as_text(shown)
+            if isinstance(shown, list) and prop.multi_select and writable:
+                field.initial = shown
+            elif isinstance(shown, bool) and not writable:
+                field.initial = "Yes" if shown else "No"  # read-only text for people; parsed back leniently
+            else:
+                field.initial = _as_text(shown)
             self.fields[code] = field
 
     def values(self) -> dict:

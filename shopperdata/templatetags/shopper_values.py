@@ -1,7 +1,7 @@
 """How a shopper property value reads on a page: never `null`, `None`, `True` or `False`."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 def shown_value(value):
     """Returns `value` for people: "—" (muted) when there is none, Yes/No for booleans, lists comma-separated."""
     if value is None or value == "" or value == []:
-        return format_html('<span class="muted" title="No value">—</span>')
+        return mark_safe('<span class="muted" title="No value">—</span>')
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list | tuple):

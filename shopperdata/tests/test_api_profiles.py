@@ -161,7 +161,8 @@ def test_the_explainer_says_why_for_the_caller(demo_acme, csr, auditor, api):
     body = api(csr).get(url(profile) + "/propertyAccess").json()
     assert body["user"] == "acme-csr" and body["roles"] == ["csAgentRole"]
     items = {i["property"]: i for i in body["items"]}
-    assert items["firstName"]["read"] == "visible" and "Anyone signed in may see this" in items["firstName"]["readReason"]
+    assert items["firstName"]["read"] == "visible"
+    assert "Anyone signed in may see this" in items["firstName"]["readReason"]
     assert items["lastName"]["read"] == "masked" and items["lastName"]["maskingValue"] == "XXXXX"
     assert items["lastName"]["write"] == "ignored"
     assert items["loyaltyTier"]["read"] == "hidden" and items["loyaltyTier"]["write"] == "denied"

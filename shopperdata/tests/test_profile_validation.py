@@ -3,6 +3,7 @@
 import pytest
 
 from accessadmin.models import AuditEvent
+from shopperdata import selectors
 from shopperdata.models import Profile
 from shopperdata.tests.test_views import form_data
 
@@ -48,3 +49,19 @@ def test_page_does_not_create_an_empty_profile(acme, csr, pages):
     assert r.status_code == 400
     assert "A profile needs an email address or a mobile number." in r.content.decode()
     assert _counts() == before
+
+
+def test_a_read_only_yes_no_property_reads_yes_or_no_and_goes_back_unchanged(acme, csr, pages, configure,
+                                                                             new_profile, audit_role):
+    configure(acme, {"GDPRProfileP13nConsentGranted": {"writeRole": "audit"}})
+    profile = new_profile(acme, email="ann@example.com", GDPRProfileP13nConsentGranted=True)
+    client = pages(csr)
+    edit = client.get(f"/shoppers/{profile.pk}/edit/").content.decode()
+    field = edit.split('name="GDPRProfileP13nConsentGranted"', 1)[1].split(">", 1)[0]
+    assert 'value="Yes"' in field and "readonly" in field
+    detail = client.get(f"/shoppers/{profile.pk}/").content.decode()
+    row = detail.split('data-property="GDPRProfileP13nConsentGranted"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="value">Yes</td>' in row and "True" not in row
+    r = client.post(f"/shoppers/{profile.pk}/edit/", form_data(client.get(f"/shoppers/{profile.pk}/edit/")))
+    assert r.status_code == 302  # what was shown goes back: no error, nothing changed
+    assert selectors.profile_values(Profile.objects.get(pk=profile.pk))["GDPRProfileP13nConsentGranted"] is True

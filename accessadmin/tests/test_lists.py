@@ -22,7 +22,7 @@ USERS = ListSpec(columns=(Column("username", "Username", sort=Lower("username"),
 
 def _listing(query=""):
     request = RequestFactory().get(f"/users/?{query}")
-    return USERS.read(request, User.objects.filter(username__startswith="lst-"), filters=search_form(request))
+    return USERS.read(request, User.objects.filter(username__istartswith="lst-"), filters=search_form(request))
 
 
 def test_names_sort_case_insensitively_with_pk_as_tie_breaker(acme):
@@ -73,7 +73,7 @@ def test_csv_streams_the_filtered_sorted_rows(acme):
         make_user(acme, username=name, email=f"=HYPERLINK({name})", first_name="n")
     request = RequestFactory().get("/users/?format=csv&sort=-username&q=zz")
     form = search_form(request)
-    qs = User.objects.filter(username__startswith="lst-")
+    qs = User.objects.filter(username__istartswith="lst-")
     if form.cleaned_data["q"]:
         qs = qs.filter(username__icontains=form.cleaned_data["q"])
     listing = USERS.read(request, qs, filters=form)

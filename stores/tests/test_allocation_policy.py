@@ -63,6 +63,8 @@ def test_manager_cannot_move_a_store_to_the_admin_group_by_api_or_page(acme, man
     assert r.status_code == 403 and r.json()["code"] == "group_too_wide"
     r = api(manager).patch("/api/v1/stores/acme-s002/", {"access_group": admin_group.pk}, format="json")
     assert r.status_code == 403 and r.json()["code"] == "group_too_wide"  # wider than the default (POS) too
+    assert "you may choose only a group that allows nothing more than Reader" in pages(manager).get(
+        "/stores/acme-s001/").content.decode()
     r = pages(manager).post("/stores/acme-s001/", {"name": "Renamed", "city": "", "access_group": admin_group.pk})
     assert r.status_code == 200 and "Admin allows more than the store&#x27;s current group." in r.content.decode()
     s1 = Store.objects.get(code="acme-s001")

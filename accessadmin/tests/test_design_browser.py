@@ -87,3 +87,16 @@ def test_an_unknown_page_shows_the_layout(acme_in_browser, settings):
     assert page.get_by_role("heading", name="Page not found").is_visible()
     assert page.get_by_role("navigation", name="Main").is_visible()
     assert page.get_by_role("link", name="Go to the dashboard").is_visible()
+
+
+def test_pages_do_not_scroll_sideways_on_a_phone(acme_in_browser, make_stores):
+    page = acme_in_browser
+    make_stores(page.org, 3)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/groups/new/", "/stores/", "/stores/-/tills/", "/audit/", "/users/", "/search/?q=s"):
+        page.goto(f"{page.base}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    # The wide tables scroll inside their card instead.
+    page.goto(f"{page.base}/groups/new/")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")

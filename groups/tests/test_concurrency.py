@@ -71,3 +71,27 @@ def test_concurrent_creates_with_one_name_make_one_group():
     outcomes = _race(*[lambda: services.group_create(actor=None, org=org, name="Same") for _ in range(4)])
     assert AccessGroup.objects.filter(org=org, name="Same").count() == 1
     assert sorted(o or "" for o in outcomes) == ["", "duplicate_name", "duplicate_name", "duplicate_name"]
+
+
+def test_move_and_deactivate_racing_allocations_and_the_reverse_move(allocate, make_stores):
+    """Deactivating A with its stores moved to B, while stores are allocated to A and B is deactivated with
+    its stores moved to A: both groups' rows are locked in one order, so no interleaving leaves an inactive
+    group with stores, nothing deadlocks, and every store is in exactly one place."""
+    org = make_org("acme")
+    make_stores(org, 30, prefix="m")
+    for round_ in range(10):
+        a, _ = services.group_create(actor=None, org=org, name=f"A {round_}")
+        b, _ = services.group_create(actor=None, org=org, name=f"B {round_}")
+        allocate(org, a, [f"m-s{round_ * 3 + 1:03d}"])
+        allocate(org, b, [f"m-s{round_ * 3 + 2:03d}"])
+        outcomes = _race(
+            lambda: services.group_deactivate(actor=None, org=org, group=a, move_to=b.pk),
+            lambda: services.group_deactivate(actor=None, org=org, group=b, move_to=a.pk),
+            lambda: allocate(org, a, [f"m-s{round_ * 3 + 3:03d}"]),
+        )
+        for group in (a, b):
+            group.refresh_from_db()
+            assert not (not group.is_active and group.stores.exists()), (round_, outcomes)
+        # The second deactivation finds its target inactive: one of the two is refused, clearly.
+        assert sorted(str(o) for o in outcomes[:2]) == ["None", "group_inactive"], outcomes
+        assert a.stores.count() + b.stores.count() == 3

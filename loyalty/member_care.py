@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from accessadmin.errors import InvalidInput, NotFound
@@ -229,8 +230,11 @@ def group_loyalty(request, pk):
     """Loyalty: slab, points, tracker with a chart of the window, gaps, expiry and the slab history."""
     context = _group_context(request, pk, "loyalty")
     group, program = context["group"], context["program"]
-    summary = selectors.loyalty_summary(group=group, program=program)
-    series = selectors.tracker_series(group=group, program=program)
+    now = timezone.now()
+    series = selectors.tracker_series(group=group, program=program, now=now)
+    # The series runs up to the window's total: the tracker, without a second pass over the ledger.
+    summary = selectors.loyalty_summary(group=group, program=program, now=now,
+                                        tracked=series[-1]["tracker"] if series else 0)
     return render(request, "loyalty/group_loyalty.html", {
         **context, "summary": summary, "series": series, "chart": _chart(series, summary),
         "history": selectors.slab_history(group=group)[:50]})

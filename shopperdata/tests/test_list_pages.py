@@ -48,3 +48,10 @@ def test_property_rules_sort_and_export(acme, acme_admin, audit_role, pages, con
     assert rows[0][:3] == ["Property", "Id", "Type"]
     last = next(r for r in rows if r[1] == "lastName")
     assert "role audit" in last and "XXXXX" in last
+
+
+def test_property_rules_query_count_is_constant(acme, acme_admin, pages, configure, constant_queries):
+    def add_properties():
+        configure(acme, {f"custom{i}": {"type": "shortText", "label": f"Custom {i}"} for i in range(20)})
+    r = constant_queries(pages(acme_admin), "/shoppers/properties/?per_page=100", 8, add_properties)
+    assert "Custom 19" in r.content.decode()

@@ -107,7 +107,7 @@ def test_allocate_deactivate_unallocate_through_the_page(acme, acme_admin, pages
     assert "2 stores unallocated from WeChat." in r.content.decode()
     r = client.post(f"/groups/{group.pk}/deactivate/", follow=True)
     html = r.content.decode()
-    assert "WeChat is now inactive." in html and "History" in html and "group.allocate" in html
+    assert "WeChat is now inactive." in html and "History" in html and "Store allocated" in html
     r = client.post(f"/groups/{group.pk}/allocate/", {"stores": ["acme-s003"], "confirm": "1"}, follow=True)
     assert "inactive; activate it first" in r.content.decode()
     r = client.post(f"/groups/{group.pk}/allocate/", {}, follow=True)

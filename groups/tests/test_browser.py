@@ -64,6 +64,7 @@ def test_admin_creates_allocates_and_deactivates_a_group(browser_page, login_in_
 
     # The history shows every step.
     history = page.locator("#history-title + .table-wrap").inner_text()
-    for action in ("group.create", "group.permission", "group.allocate", "group.unallocate", "group.deactivate"):
+    for action in ("Access group created", "Permission changed", "Store allocated", "Store unallocated",
+                   "Access group deactivated"):
         assert action in history
     page.screenshot(path="/tmp/group_detail.png", full_page=True)

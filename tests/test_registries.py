@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 EVERY_SECTION = [
     ("Access control", ["Access groups", "Default group", "Stores", "Tills", "API clients", "Usage log",
                         "Enforcement", "Rollout"]),
-    ("Shopper data", ["Shopper profiles", "Property access rules", "Privacy settings"]),
+    ("Shopper data", ["Shopper profiles", "Property access rules", "Deletion requests", "Deletion approvals",
+                      "Bulk deletion requests", "Privacy settings"]),
     ("Member care", ["User groups", "Group loyalty program"]),
     ("Catalog", ["Catalogs", "Price groups", "Security criteria"]),
     ("Connect+", ["Dataflows", "SFTP connections", "PGP keys"]),

@@ -87,6 +87,7 @@ def request_create(request, customer_id):
     return render(request, "privacy/request_form.html", {
         "form": form, "customer": customer, "settings": current,
         "erased": selectors.erasure_preview(org=org, customer=customer),
+        "open_request": selectors.open_request_for(customer_id=customer.pk),
     }, status=status)
 
 

@@ -69,6 +69,8 @@ def test_request_from_the_profile_with_a_confirmation_of_what_is_erased(acme, ma
     assert f'href="/privacy/requests/{req.pk}/"' in page
     assert "Deletion pending" in text(profile(pages(csr), customer))  # everyone who sees the profile
     assert 'id="deletion-requests"' not in text(profile(pages(csr), customer))  # the history: privileged only
+    assert f'an open request, <a href="/privacy/requests/{req.pk}/">' in text(
+        client.get(f"/privacy/customers/{customer.pk}/request/"))
     again = client.post(f"/privacy/customers/{customer.pk}/request/", {"confirm": "on"})
     assert again.status_code == 302 and DeletionRequest.objects.count() == 1  # the open one is returned
 

@@ -73,9 +73,9 @@ def test_django_admin_writes_show_the_staff_user(acme, acme_admin, platform_staf
     assert (event.org, _who(event), event.target_type, event.target_id) == (
         acme, ("user", "", platform_staff, "platform"), "accessadmin.role", str(role.pk))
     assert (event.before, event.after) == ({"name": "Clerks"}, {"name": "Cashiers"})
-    # The org's audit log names the staff user, not "system".
+    # The org's audit log names the staff user, not "system", and the action in words.
     page = pages(acme_admin).get("/audit/?type=accessadmin.role").content.decode()
-    assert "<code>admin.change</code>" in page and "<td>platform</td>" in page
+    assert "<td>Admin: change</td>" in page and "<td>platform</td>" in page
 
     response = admin.post(f"/admin/accessadmin/user/{acme_admin.pk}/password/",
                           {"password1": "a-new-password-2026", "password2": "a-new-password-2026"})

@@ -15,8 +15,8 @@ def test_csr_searches_views_the_masked_profile_and_saves_it_back(browser_page, l
     page = browser_page
     login_in_browser(page, "acme-csr", DEMO_PASSWORD)
     page.get_by_role("link", name="Shopper profiles").first.click()
-    page.get_by_role("searchbox").fill(profile.email)
-    page.get_by_role("button", name="Search").click()
+    page.locator("main").get_by_role("searchbox").fill(profile.email)  # the list's own, not the header's
+    page.locator("main").get_by_role("button", name="Apply").click()
     assert page.locator("td[data-property=lastName]").all_inner_texts() == ["XXXXX"]
     page.locator("td a", has_text=str(profile.pk)).click()
     assert page.locator("h1").inner_text() == f"Profile {profile.pk}"

@@ -84,10 +84,11 @@ def test_move_and_deactivate_racing_allocations_and_the_reverse_move(allocate, m
         b, _ = services.group_create(actor=None, org=org, name=f"B {round_}")
         allocate(org, a, [f"m-s{round_ * 3 + 1:03d}"])
         allocate(org, b, [f"m-s{round_ * 3 + 2:03d}"])
+        code = f"m-s{round_ * 3 + 3:03d}"
         outcomes = _race(
-            lambda: services.group_deactivate(actor=None, org=org, group=a, move_to=b.pk),
-            lambda: services.group_deactivate(actor=None, org=org, group=b, move_to=a.pk),
-            lambda: allocate(org, a, [f"m-s{round_ * 3 + 3:03d}"]),
+            lambda a=a, b=b: services.group_deactivate(actor=None, org=org, group=a, move_to=b.pk),
+            lambda a=a, b=b: services.group_deactivate(actor=None, org=org, group=b, move_to=a.pk),
+            lambda a=a, code=code: allocate(org, a, [code]),
         )
         for group in (a, b):
             group.refresh_from_db()

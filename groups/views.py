@@ -19,8 +19,8 @@ from accessadmin.lists import Column, ListSpec, bulk_confirm_or_act, selected_id
 from accessadmin.pages import page_view
 from accessadmin.widgets import CHOICES_LIMIT, choices_query, choices_response
 
+from . import audit, selectors, services
 from . import cells as cellsmod
-from . import selectors, services
 from .filters import AccessGroupFilter
 from .forms import DeactivateForm, DefaultGroupForm, GroupForm
 from .policies import can_manage_groups, check_can_deactivate
@@ -118,13 +118,14 @@ def group_detail(request, pk):
     org = request.org
     group = selectors.group_get(org=org, pk=pk)
     resources = selectors.resource_list()
-    return render(request, "groups/group_detail.html", {
-        "group": group,
-        "apis_list": APIS,
-        "matrix": cellsmod.matrix(selectors.group_grants(group, resources), resources),
-        "sections": registry.render_sections("groups.group_detail", request, group),
-        "history": selectors.group_history(org=org, group=group)[:50],
-    })
+    with audit.resources_read(resources):  # the history's permission rows name them without a query
+        return render(request, "groups/group_detail.html", {
+            "group": group,
+            "apis_list": APIS,
+            "matrix": cellsmod.matrix(selectors.group_grants(group, resources), resources),
+            "sections": registry.render_sections("groups.group_detail", request, group),
+            "history": selectors.group_history(org=org, group=group)[:50],
+        })
 
 
 @page_view(can_manage_groups)

@@ -239,18 +239,16 @@ def test_admin_adds_a_custom_property_on_the_page(acme, acme_admin, audit_role, 
 
 
 def test_profile_list_page_query_count_is_constant(acme, audit_role, csr, pages, configure, new_profile,
-                                                    django_assert_num_queries):
+                                                    constant_queries):
     configure(acme, {"lastName": {"readRole": "audit", "securityMaskingValue": "XXXXX"}})
     client = pages(csr)
     new_profile(acme, email="p0@example.com", lastName="Lee")
-    with django_assert_num_queries(9) as one:
-        assert client.get("/shoppers/?q=example").status_code == 200
-    for i in range(1, 100):
-        new_profile(acme, email=f"p{i}@example.com", lastName="Lee")
-    with django_assert_num_queries(9) as many:
-        r = client.get("/shoppers/?q=example")
+    # 10: session, user, org, the CSR's rights and roles, property definitions, count, page, the menu's store
+    # policy, and whether the org's group program offers the Members | Groups switch. (A first, unmeasured GET
+    # warms the content types the store policy's lookup keeps per process.)
+    r = constant_queries(client, "/shoppers/?q=example", 10, lambda: [
+        new_profile(acme, email=f"p{i}@example.com", lastName="Lee") for i in range(1, 100)])
     assert r.context["page"].paginator.count == 100
-    assert len(many.captured_queries) == len(one.captured_queries)
 
 
 @pytest.mark.parametrize("case,rules,expected", EXAMPLES, ids=[e[0] for e in EXAMPLES])

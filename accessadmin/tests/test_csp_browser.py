@@ -89,5 +89,14 @@ def test_the_api_docs_render_under_the_policy(watched):
     page.locator(".swagger-ui .info .title").wait_for()
     assert "accessadmin API" in page.locator(".swagger-ui .info .title").inner_text()
     page.locator(".opblock").first.wait_for()
-    assert page.locator(".opblock").count() > 20
+    # With 150 operations and tags or more, Swagger UI (5.33) renders only those near the viewport: the first
+    # ones now, the till API's (the last tag) once scrolled to the end.
+    assert page.locator(".opblock").count() >= 10
+    for _ in range(40):
+        page.mouse.wheel(0, 5000)
+        page.wait_for_timeout(100)
+        if page.locator(".opblock-tag", has_text="till API").count():
+            break
+    page.locator(".opblock-summary-path", has_text="/v2/").first.wait_for()
+    assert page.locator(".opblock-summary-path", has_text="/v2/").count() >= 5
     assert page.violations() == []

@@ -132,6 +132,21 @@ def _display(field: forms.Field, value) -> str:
     return str(value)
 
 
+def _self_describing(field: forms.Field) -> None:
+    """Makes a filter field say what it is without its (visually hidden) label: a choice list's empty choice
+    reads "Any <label>" instead of "---------", a text box gets its label as placeholder."""
+    label = str(field.label or "")
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        choices = list(choices)
+        if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip("-") == "":
+            field.choices = [("", f"Any {label.lower()}"), *choices[1:]]
+    elif isinstance(field, forms.ModelChoiceField) and str(field.empty_label or "").strip("-") == "":
+        field.empty_label = f"Any {label.lower()}" if field.empty_label is not None else None
+    elif isinstance(field.widget, forms.TextInput) and label and not field.widget.attrs.get("placeholder"):
+        field.widget.attrs["placeholder"] = label
+
+
 class Listing:
     """What a list template needs: `page`, `headers`, `chips`, `clear_url`, `csv_url`, `page_size_links`,
     `query` (the query string without the page, for the pager)."""
@@ -245,7 +260,12 @@ class Listing:
     def filter_fields(self) -> list:
         """The bound fields the filter bar shows (not the machinery's own parameters)."""
         form = self.filters
-        return [] if form is None else [form[name] for name in form.fields if name not in OWN_PARAMS]
+        if form is None:
+            return []
+        names = [name for name in form.fields if name not in OWN_PARAMS]
+        for name in names:
+            _self_describing(form.fields[name])
+        return [form[name] for name in names]
 
     @property
     def kept_params(self) -> list[tuple[str, str]]:

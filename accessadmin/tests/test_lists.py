@@ -5,6 +5,7 @@ import io
 from operator import attrgetter
 
 import pytest
+from django import forms
 from django.db.models.functions import Lower
 from django.test import RequestFactory
 
@@ -91,3 +92,18 @@ def test_selected_ids_keep_distinct_positive_integers_only():
     assert selected_ids(request) == [3, 7]
     request = RequestFactory().post("/", {"ids": [str(i) for i in range(1, BULK_LIMIT + 50)]})
     assert len(selected_ids(request)) == BULK_LIMIT
+
+
+def test_filter_fields_say_what_they_are_without_their_hidden_labels(rf):
+    class Filters(forms.Form):
+        q = forms.CharField(required=False, label="Search")
+        status = forms.ChoiceField(required=False, label="Status",
+                                   choices=[("", "---------"), ("active", "Active")])
+
+    request = rf.get("/things/")
+    form = Filters(request.GET)
+    form.is_valid()
+    spec = ListSpec(columns=(Column("name", "Name", sort="name"),), default_sort="name", filename="things")
+    fields = {f.name: f for f in spec.read(request, User.objects.none(), filters=form).filter_fields}
+    assert 'placeholder="Search"' in str(fields["q"])
+    assert ">Any status</option>" in str(fields["status"]) and "---------" not in str(fields["status"])

@@ -181,7 +181,7 @@ def test_requests_list_filters_csv_export_and_constant_queries(acme, maker, shop
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert len(rows) == 11 and {r["Status"] for r in rows} == {"PENDING_APPROVAL"}
     assert rows[-1]["Customer"] == str(first.pk) and rows[-1]["Raised by"] == "acme-maker"
-    assert rows[0]["Request"] > rows[-1]["Request"]  # newest first
+    assert int(rows[0]["Request"]) > int(rows[-1]["Request"])  # newest first (as numbers: "12" < "2" as text)
     by_customer_csv = client.get("/privacy/requests/", {"customer": first.pk, "format": "csv", "sort": "id"})
     assert len(list(csv.DictReader(io.StringIO(b"".join(by_customer_csv.streaming_content).decode())))) == 1
     chips = client.get("/privacy/requests/", {"status": "CANCELLED", "customer": first.pk}).content.decode()

@@ -49,6 +49,19 @@ class EventFilterForm(forms.Form):
                                                                    for r in members)]
 
 
+def _in_chunks(queryset, enrich):
+    """Yields the rows of `queryset` read in chunks of CHUNK, each chunk passed through `enrich` (which looks up
+    the chunk's identities in one query): a CSV of any length in flat memory and one query per chunk."""
+    chunk = []
+    for obj in queryset.iterator(chunk_size=CHUNK):
+        chunk.append(obj)
+        if len(chunk) == CHUNK:
+            yield from enrich(chunk)
+            chunk = []
+    if chunk:
+        yield from enrich(chunk)
+
+
 def _with_q(url: str, q: str) -> str:
     return f"{url}?{urlencode({'q': q})}" if q else url
 
@@ -92,15 +105,8 @@ def group_list(request):
                                   group_type=data.get("group_type") or None)
     listing = GROUPS.read(request, groups if program.enabled else groups.none(), filters=form)
     if listing.wants_csv and program.enabled:
-        def rows():
-            chunk = []
-            for group in listing.queryset.iterator(chunk_size=CHUNK):
-                chunk.append(group)
-                if len(chunk) == CHUNK:
-                    yield from _with_identities(chunk, org=org, plan=plan, program=program)
-                    chunk = []
-            yield from _with_identities(chunk, org=org, plan=plan, program=program)
-        return listing.csv_response(rows())
+        return listing.csv_response(_in_chunks(
+            listing.queryset, lambda chunk: _with_identities(chunk, org=org, plan=plan, program=program)))
     rows = _with_identities(listing.page, org=org, plan=plan, program=program)
     return render(request, "loyalty/group_list.html", {
         "list": listing, "page": listing.page, "rows": rows, "form": form, "enabled": program.enabled,
@@ -156,8 +162,7 @@ def group_detail(request, pk):
     members = [(selectors.MemberRow(m, who[m.customer_id], m.points_contributed or 0),
                 [PERMISSION_LABELS[name] for name in m.permissions]) for m in page]
     primary = who.get(group.primary_customer_id)
-    children = list(UserGroup.objects.filter(parent=group).order_by(Lower("name"), "id").only(
-        "id", "name", "external_id", "status")) if group.group_type == UserGroup.Type.COMPANY else []
+    children = selectors.child_groups(group=group) if group.group_type == UserGroup.Type.COMPANY else []
     return render(request, "loyalty/group_detail.html", {
         **context, "members": members, "page": page, "primary": primary, "children": children,
         "is_company": group.group_type == UserGroup.Type.COMPANY})
@@ -182,17 +187,8 @@ def group_members_csv(request, pk):
     context = _group_context(request, pk, "overview")
     group, plan = context["group"], context["plan"]
     memberships = selectors.membership_list(group=group)
-
-    def rows():
-        chunk = []
-        for membership in memberships.iterator(chunk_size=CHUNK):
-            chunk.append(membership)
-            if len(chunk) == CHUNK:
-                yield from selectors.member_rows(org=request.org, memberships=chunk, plan=plan)
-                chunk = []
-        yield from selectors.member_rows(org=request.org, memberships=chunk, plan=plan)
-
-    return MEMBERS_CSV.read(request, memberships).csv_response(rows())
+    rows = _in_chunks(memberships, lambda chunk: selectors.member_rows(org=request.org, memberships=chunk, plan=plan))
+    return MEMBERS_CSV.read(request, memberships).csv_response(rows)
 
 
 @dataclass(frozen=True)

@@ -95,4 +95,8 @@ def test_move_and_deactivate_racing_allocations_and_the_reverse_move(allocate, m
             assert not (not group.is_active and group.stores.exists()), (round_, outcomes)
         # The second deactivation finds its target inactive: one of the two is refused, clearly.
         assert sorted(str(o) for o in outcomes[:2]) == ["None", "group_inactive"], outcomes
-        assert a.stores.count() + b.stores.count() == 3
+        # The allocation to A either came first (its store then moved with A's others) or found A already
+        # deactivated and was refused; either way no store is lost or doubled.
+        allocated = outcomes[2] is None
+        assert allocated or str(outcomes[2]) == "group_inactive", outcomes
+        assert a.stores.count() + b.stores.count() == (3 if allocated else 2), outcomes
